@@ -1,0 +1,199 @@
+"""Users, their roles and the organisational units they belong to."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    STRATEGY_TEAM = "strategy_team", _("Strategy team")
+    STAFF = "staff", _("Department staff")
+    COUNCIL = "council", _("Leadership and council")
+    CITIZEN = "citizen", _("Citizen")
+
+
+# Roles that belong to the administration and may read internal content.
+INTERNAL_ROLES = {Role.ADMINISTRATOR, Role.STRATEGY_TEAM, Role.STAFF, Role.COUNCIL}
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with e-mail and password and has exactly one role."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    units = models.ManyToManyField(
+        "OrgUnit",
+        through="Membership",
+        related_name="members",
+        blank=True,
+        verbose_name=_("organisational units"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Django admin access follows the role; see save().
+    is_staff = models.BooleanField(_("admin access"), default=False, editable=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.lower()
+        # Only administrators reach the Django admin, and they may do everything there.
+        self.is_staff = self.role == Role.ADMINISTRATOR
+        self.is_superuser = self.role == Role.ADMINISTRATOR
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_internal(self) -> bool:
+        """Members of the administration, leadership and council read internal content."""
+        return self.is_active and self.role in INTERNAL_ROLES
+
+    @property
+    def is_strategy_team(self) -> bool:
+        return self.is_active and self.role in {Role.STRATEGY_TEAM, Role.ADMINISTRATOR}
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.role == Role.ADMINISTRATOR
+
+    def lead_units(self) -> models.QuerySet["OrgUnit"]:
+        return self.units.filter(memberships__user=self, memberships__is_lead=True)
+
+
+class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
+    def roots(self) -> "OrgUnitQuerySet":
+        return self.filter(parent__isnull=True)
+
+
+class OrgUnit(models.Model):
+    """An organisational unit (Organisationseinheit); units form a tree."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    is_strategy_team = models.BooleanField(
+        _("owns the strategy"),
+        default=False,
+        help_text=_("The unit that owns the digital strategy (e.g. Stab Strategie, Innovation und Digitalisierung)."),
+    )
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} – {self.name}" if self.short_name else self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+            node = node.parent
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
+    is_lead = models.BooleanField(_("leads the unit"), default=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit}"
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def find(self, raw: str) -> "ApiToken | None":
+        return self.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its hash is stored, the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=16, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+        """Create a token and return it with the raw key, which is never stored."""
+        raw = settings.ETAPPE_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:12])
+        return token, raw

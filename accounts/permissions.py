@@ -1,0 +1,21 @@
+"""Who may do what with accounts, tokens and organisational units."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts.models import ApiToken, User
+
+
+def can_use_api_tokens(user: User) -> bool:
+    """Tokens are for members of the administration, not for citizens."""
+    return user.is_authenticated and user.is_internal
+
+
+def can_see_organisation(user: User) -> bool:
+    return user.is_authenticated and user.is_internal
+
+
+def access_token_by_owner(user: User, pk: int) -> ApiToken:
+    if not can_use_api_tokens(user):
+        raise PermissionDenied
+    return get_object_or_404(ApiToken.objects.active(), pk=pk, user=user)

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import ApiTokenForm, LoginForm, ProfileForm, RegistrationForm
+from accounts.models import ApiToken, OrgUnit
+from accounts.permissions import access_token_by_owner, can_see_organisation, can_use_api_tokens
+from accounts.services import user_confirm, user_register
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_register(user=form.save(commit=False), request=request)
+        return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    user = user_confirm(token=token)
+    if user is None:
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
+    return redirect("accounts:login")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    memberships = request.user.memberships.select_related("unit")
+    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    if not can_use_api_tokens(request.user):
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    user_tokens = ApiToken.objects.active().filter(user=request.user)
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": user_tokens, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = access_token_by_owner(request.user, pk)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
+
+
+@login_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    if not can_see_organisation(request.user):
+        raise PermissionDenied
+    units = list(OrgUnit.objects.prefetch_related("memberships__user"))
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    for unit in units:
+        unit.child_units = children.get(unit.pk, [])
+    return render(request, "accounts/organisation.html", {"roots": children.get(None, [])})

@@ -1,0 +1,43 @@
+"""Template helpers shared by every app: KERN form fields and small formatting aids."""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+register = template.Library()
+
+_CHECK_WIDGETS = (forms.CheckboxInput,)
+_CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+@register.inclusion_tag("core/forms/field.html")
+def kern_field(field: BoundField) -> dict:
+    """Render one form field the KERN way: label, optional hint, error and input, linked for screen readers."""
+    widget = field.field.widget
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_hint")
+    if field.errors:
+        described_by.append(f"{field.auto_id}_error")
+    attrs: dict[str, str] = {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    error = " kern-form-input__input--error" if field.errors else ""
+    if isinstance(widget, _CHECK_WIDGETS):
+        kind = "check"
+        attrs["class"] = "kern-form-check__checkbox" + (" kern-form-check__checkbox--error" if field.errors else "")
+    elif isinstance(widget, _CHOICE_LIST_WIDGETS):
+        kind = "choices"
+    elif isinstance(widget, forms.Select):
+        kind = "select"
+        attrs["class"] = "kern-form-input__select" + (" kern-form-input__select--error" if field.errors else "")
+    else:
+        kind = "input"
+        attrs["class"] = "kern-form-input__input" + error
+    return {"field": field, "kind": kind, "widget_html": field.as_widget(attrs=attrs)}
+
+
+@register.filter
+def verbose_name(obj: object) -> str:
+    return obj._meta.verbose_name

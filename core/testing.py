@@ -1,0 +1,86 @@
+"""Shared test personas and factories. Every app's tests build on BaseTestCase."""
+
+from itertools import count
+
+from django.test import TestCase
+
+from accounts.models import Membership, OrgUnit, Role, User
+from municipality.models import Municipality
+from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
+
+PASSWORD = "correct horse battery staple"
+_sequence = count(1)
+
+
+def make_user(*, role: str = Role.STAFF, email: str | None = None, **overrides) -> User:
+    email = email or f"user{next(_sequence)}@example.org"
+    overrides.setdefault("full_name", email.split("@")[0].title())
+    return User.objects.create_user(email, PASSWORD, role=role, **overrides)
+
+
+def make_unit(**overrides) -> OrgUnit:
+    overrides.setdefault("name", f"Fachbereich {next(_sequence)}")
+    return OrgUnit.objects.create(**overrides)
+
+
+def make_strategy(**overrides) -> Strategy:
+    overrides.setdefault("title", "Digitalstrategie Teststadt")
+    overrides.setdefault("vision", "Eine Stadt, in der digitale Wege kurz sind.")
+    return Strategy.objects.create(**overrides)
+
+
+def make_field(*, strategy: Strategy, **overrides) -> FieldOfAction:
+    overrides.setdefault("title", f"Handlungsfeld {next(_sequence)}")
+    return FieldOfAction.objects.create(strategy=strategy, **overrides)
+
+
+def make_goal(*, field: FieldOfAction, **overrides) -> Goal:
+    overrides.setdefault("title", f"Ziel {next(_sequence)}")
+    return Goal.objects.create(field=field, **overrides)
+
+
+def make_glossary_entry(*, strategy: Strategy, **overrides) -> GlossaryEntry:
+    overrides.setdefault("term", f"Begriff {next(_sequence)}")
+    overrides.setdefault("definition", "Was der Begriff hier bedeutet.")
+    return GlossaryEntry.objects.create(strategy=strategy, **overrides)
+
+
+class BaseTestCase(TestCase):
+    """One persona per role, the unit they work in and a small strategy."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.municipality = Municipality.objects.create(name="Teststadt", state="Nordrhein-Westfalen", population=50000)
+        cls.unit = make_unit(name="Bürgerbüro", short_name="FB 2.1")
+        cls.strategy_unit = make_unit(name="Stab Strategie, Innovation und Digitalisierung", is_strategy_team=True)
+        cls.admin = make_user(role=Role.ADMINISTRATOR, email="admin@example.org", full_name="Ada Admin")
+        cls.team = make_user(role=Role.STRATEGY_TEAM, email="team@example.org", full_name="Tea Team")
+        cls.staff = make_user(role=Role.STAFF, email="staff@example.org", full_name="Sam Staff")
+        cls.lead = make_user(role=Role.STAFF, email="lead@example.org", full_name="Lena Lead")
+        cls.council = make_user(role=Role.COUNCIL, email="council@example.org", full_name="Carl Council")
+        cls.citizen = make_user(role=Role.CITIZEN, email="citizen@example.org", full_name="Cleo Citizen")
+        Membership.objects.create(user=cls.staff, unit=cls.unit)
+        Membership.objects.create(user=cls.lead, unit=cls.unit, is_lead=True)
+        Membership.objects.create(user=cls.team, unit=cls.strategy_unit, is_lead=True)
+        cls.strategy = make_strategy()
+        cls.field = make_field(strategy=cls.strategy, title="Digitale Verwaltungsleistungen")
+        cls.goal = make_goal(
+            field=cls.field, title="Top-50-Leistungen online", indicator="Anteil online", target_value=100, unit="%"
+        )
+        cls.term = make_glossary_entry(strategy=cls.strategy, term="Digitalisierung")
+
+    def personas(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "citizen": self.citizen,
+            "staff": self.staff,
+            "lead": self.lead,
+            "council": self.council,
+            "team": self.team,
+            "admin": self.admin,
+        }
+
+    def login(self, user: User | None) -> None:
+        self.client.logout()
+        if user is not None:
+            self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

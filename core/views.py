@@ -1,0 +1,69 @@
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from core.audit import PAGE_SIZE, can_see_audit_log
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database state for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any database failure means "unhealthy"
+        return JsonResponse({"status": "error", "database": "unavailable", "message": str(error)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Every recorded change, filterable by kind of object and by person."""
+    if not can_see_audit_log(request.user):
+        raise PermissionDenied
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    content_types = ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type")).order_by(
+        "app_label", "model"
+    )
+    actors = User.objects.filter(pk__in=LogEntry.objects.values("actor")).order_by("full_name")
+    selected_type = request.GET.get("type", "")
+    selected_actor = request.GET.get("actor", "")
+    if selected_type.isdigit():
+        entries = entries.filter(content_type_id=int(selected_type))
+    if selected_actor.isdigit():
+        entries = entries.filter(actor_id=int(selected_actor))
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "content_types": content_types,
+        "actors": actors,
+        "selected_type": selected_type,
+        "selected_actor": selected_actor,
+    }
+    return render(request, "core/audit_log.html", context)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 404}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 403}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 500}, status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 400}, status=400)

@@ -1,0 +1,47 @@
+"""The one municipality an installation serves."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from municipality import register
+
+
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def current(self) -> "Municipality | None":
+        return self.order_by("pk").first()
+
+
+class Municipality(models.Model):
+    """Facts come from the official register; a demo may use a fictional town instead."""
+
+    ars = models.CharField(_("ARS"), max_length=12, blank=True, help_text=_("12-digit Amtlicher Regionalschlüssel"))
+    ags = models.CharField(_("AGS"), max_length=8, blank=True, help_text=_("8-digit Amtlicher Gemeindeschlüssel"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=100, blank=True)
+    district = models.CharField(_("district"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=100, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    area_km2 = models.DecimalField(_("area in km²"), max_digits=9, decimal_places=2, null=True, blank=True)
+    register_as_of = models.DateField(_("register as of"), null=True, blank=True)
+    is_fictional = models.BooleanField(
+        _("fictional"),
+        default=False,
+        help_text=_("A demo town that does not exist; shown with a notice on every page."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def apply_register_entry(self, entry: register.RegisterEntry) -> None:
+        self.ars, self.ags, self.name, self.kind = entry.ars, entry.ags, entry.name, entry.kind
+        self.district, self.state, self.population = entry.district, entry.state, entry.population
+        self.area_km2 = entry.area_km2
+        self.register_as_of = entry.as_of
+        self.is_fictional = False

@@ -1,0 +1,155 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.audit import render_history
+from core.editing import confirm_delete_view, save_form_view
+from municipality.models import Municipality
+from strategy.forms import FieldOfActionForm, GlossaryEntryForm, GoalForm, StrategyForm
+from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
+from strategy.permissions import can_edit_strategy, can_see_history, require_strategy_editor
+
+
+def _current_strategy() -> Strategy:
+    strategy = Strategy.objects.current()
+    if strategy is None:
+        raise Http404(_("No strategy has been written yet."))
+    return strategy
+
+
+def strategy_detail(request: HttpRequest) -> HttpResponse:
+    strategy = Strategy.objects.current()
+    fields = []
+    if strategy is not None:
+        fields = strategy.fields_of_action.prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.order_by("position", "title"))
+        )
+    context = {
+        "strategy": strategy,
+        "municipality": Municipality.objects.current(),
+        "fields": fields,
+        "glossary": strategy.glossary_entries.all() if strategy else [],
+        "can_edit": can_edit_strategy(request.user),
+        "can_see_history": can_see_history(request.user),
+    }
+    return render(request, "strategy/strategy_detail.html", context)
+
+
+def field_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    field = get_object_or_404(FieldOfAction.objects.select_related("strategy"), pk=pk)
+    context = {
+        "field": field,
+        "goals": field.goals.all(),
+        "can_edit": can_edit_strategy(request.user),
+        "can_see_history": can_see_history(request.user),
+    }
+    return render(request, "strategy/field_detail.html", context)
+
+
+@login_required
+def strategy_edit(request: HttpRequest) -> HttpResponse:
+    require_strategy_editor(request.user)
+    strategy = Strategy.objects.current()
+    form = StrategyForm(request.POST or None, instance=strategy)
+    title = _("Edit the strategy") if strategy else _("Write the strategy")
+    return save_form_view(request, form=form, title=title, cancel_url=reverse("strategy:detail"))
+
+
+@login_required
+def glossary_create(request: HttpRequest) -> HttpResponse:
+    require_strategy_editor(request.user)
+    form = GlossaryEntryForm(request.POST or None, strategy=_current_strategy())
+    return save_form_view(request, form=form, title=_("New glossary entry"), cancel_url=reverse("strategy:detail"))
+
+
+@login_required
+def glossary_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    entry = get_object_or_404(GlossaryEntry, pk=pk)
+    form = GlossaryEntryForm(request.POST or None, instance=entry, strategy=entry.strategy)
+    return save_form_view(request, form=form, title=_("Edit glossary entry"), cancel_url=entry.get_absolute_url())
+
+
+@login_required
+def glossary_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    entry = get_object_or_404(GlossaryEntry, pk=pk)
+    url = reverse("strategy:detail")
+    return confirm_delete_view(request, obj=entry, cancel_url=url, success_url=url)
+
+
+@login_required
+def field_create(request: HttpRequest) -> HttpResponse:
+    require_strategy_editor(request.user)
+    form = FieldOfActionForm(request.POST or None, strategy=_current_strategy())
+    return save_form_view(request, form=form, title=_("New field of action"), cancel_url=reverse("strategy:detail"))
+
+
+@login_required
+def field_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    field = get_object_or_404(FieldOfAction, pk=pk)
+    form = FieldOfActionForm(request.POST or None, instance=field, strategy=field.strategy)
+    return save_form_view(request, form=form, title=_("Edit field of action"), cancel_url=field.get_absolute_url())
+
+
+@login_required
+def field_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    field = get_object_or_404(FieldOfAction, pk=pk)
+    goals = field.goals.count()
+    consequences = ""
+    if goals:
+        consequences = ngettext(
+            "Its goal will be deleted with it.", "Its %(count)d goals will be deleted with it.", goals
+        ) % {"count": goals}
+    return confirm_delete_view(
+        request,
+        obj=field,
+        cancel_url=field.get_absolute_url(),
+        success_url=reverse("strategy:detail"),
+        consequences=consequences,
+    )
+
+
+@login_required
+def goal_create(request: HttpRequest, field_pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    field = get_object_or_404(FieldOfAction, pk=field_pk)
+    form = GoalForm(request.POST or None, strategy=field.strategy, initial={"field": field})
+    return save_form_view(request, form=form, title=_("New goal"), cancel_url=field.get_absolute_url())
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    goal = get_object_or_404(Goal.objects.select_related("field__strategy"), pk=pk)
+    form = GoalForm(request.POST or None, instance=goal, strategy=goal.field.strategy)
+    return save_form_view(request, form=form, title=_("Edit goal"), cancel_url=goal.get_absolute_url())
+
+
+@login_required
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_strategy_editor(request.user)
+    goal = get_object_or_404(Goal, pk=pk)
+    url = reverse("strategy:field_detail", args=[goal.field_id])
+    return confirm_delete_view(request, obj=goal, cancel_url=url, success_url=url)
+
+
+HISTORY_MODELS = {"strategy": Strategy, "term": GlossaryEntry, "field": FieldOfAction, "goal": Goal}
+
+
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if not can_see_history(request.user):
+        raise PermissionDenied
+    model = HISTORY_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model, pk=pk)
+    return render_history(request, obj=obj, back_url=obj.get_absolute_url())
