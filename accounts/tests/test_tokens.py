@@ -36,7 +36,9 @@ class ApiTokenTests(BaseTestCase):
 
     def test_a_citizens_token_does_not_authenticate(self) -> None:
         _token, key = ApiToken.issue(user=self.citizen, name="x")
-        self.assertEqual(self.client.get("/api/v1/org-units", headers={"authorization": f"Bearer {key}"}).status_code, 401)
+        self.assertEqual(
+            self.client.get("/api/v1/org-units", headers={"authorization": f"Bearer {key}"}).status_code, 401
+        )
 
     def test_citizens_cannot_manage_tokens(self) -> None:
         self.login(self.citizen)

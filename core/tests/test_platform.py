@@ -28,7 +28,13 @@ class SecurityHeaderTests(BaseTestCase):
 class AccessibilityMarkupTests(BaseTestCase):
     def test_every_page_has_a_skip_link_landmarks_and_a_language(self) -> None:
         self.login(self.team)
-        for url in ("/", self.field.get_absolute_url(), reverse("strategy:edit"), reverse("accounts:profile"), reverse("core:audit_log")):
+        for url in (
+            "/",
+            self.field.get_absolute_url(),
+            reverse("strategy:edit"),
+            reverse("accounts:profile"),
+            reverse("core:audit_log"),
+        ):
             response = self.client.get(url)
             self.assertContains(response, 'href="#main"', msg_prefix=url)
             self.assertContains(response, '<main id="main"', msg_prefix=url)
@@ -38,11 +44,19 @@ class AccessibilityMarkupTests(BaseTestCase):
 
     def test_pages_load_nothing_from_other_hosts(self) -> None:
         self.login(self.admin)
-        for url in ("/", self.field.get_absolute_url(), reverse("accounts:login"), reverse("municipality:configure"), "/api/v1/docs"):
+        for url in (
+            "/",
+            self.field.get_absolute_url(),
+            reverse("accounts:login"),
+            reverse("municipality:configure"),
+            "/api/v1/docs",
+        ):
             html = self.client.get(url).content.decode()
             external = re.findall(r'(?:src|href)="(?:https?:)?//[^"]+"', html)
             # Only plain links (<a href>) may point elsewhere; nothing loaded (src, stylesheets) may.
-            loaded = [m for m in external if m.startswith("src")] + re.findall(r'<link[^>]+href="(?:https?:)?//[^"]+"', html)
+            loaded = [m for m in external if m.startswith("src")] + re.findall(
+                r'<link[^>]+href="(?:https?:)?//[^"]+"', html
+            )
             self.assertEqual(loaded, [], url)
             self.assertNotIn("@import", html)
 
@@ -57,7 +71,10 @@ class HealthTests(BaseTestCase):
 class AuditLogPageTests(BaseTestCase):
     def test_the_team_sees_every_change_and_filters_by_person(self) -> None:
         self.login(self.team)
-        self.client.post(reverse("strategy:field_edit", args=[self.field.pk]), {"title": "Umbenannt", "description": "", "position": 0})
+        self.client.post(
+            reverse("strategy:field_edit", args=[self.field.pk]),
+            {"title": "Umbenannt", "description": "", "position": 0},
+        )
         response = self.client.get(reverse("core:audit_log"), {"actor": self.team.pk})
         self.assertContains(response, "Umbenannt")
         response = self.client.get(reverse("core:audit_log"), {"actor": self.admin.pk})
@@ -71,7 +88,10 @@ class AuditLogPageTests(BaseTestCase):
     def test_it_paginates(self) -> None:
         self.login(self.team)
         for i in range(30):
-            self.client.post(reverse("strategy:field_edit", args=[self.field.pk]), {"title": f"Titel {i}", "description": "", "position": 0})
+            self.client.post(
+                reverse("strategy:field_edit", args=[self.field.pk]),
+                {"title": f"Titel {i}", "description": "", "position": 0},
+            )
         self.assertGreater(LogEntry.objects.count(), 25)
         response = self.client.get(reverse("core:audit_log"))
         self.assertContains(response, "Seite 1 von")
