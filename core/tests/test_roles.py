@@ -1,45 +1,109 @@
-"""Each role sees what it may see and nothing more: one table, every foundation page."""
+"""The authorisation matrix: every URL pattern of the platform, for every role.
 
-from django.urls import reverse
+A new URL pattern fails `test_every_url_pattern_has_an_expectation` until it is added to
+`expectations()`, so nothing slips in unchecked.
+"""
 
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import ApiToken
 from core.testing import BaseTestCase
 
 ALL = ["anonymous", "citizen", "staff", "lead", "council", "team", "admin"]
+LOGGED_IN = ALL[1:]
 INTERNAL = ["staff", "lead", "council", "team", "admin"]
 TEAM = ["team", "admin"]
+ADMIN = ["admin"]
+
+# Patterns that are not pages of their own: Django admin, the API (tested in */tests/test_*api*.py),
+# language switching, e-mail confirmation links and logout (tested in accounts).
+SKIPPED_NAMESPACES = {"admin", "api"}
+SKIPPED_NAMES = {"set_language", "healthz", "accounts:confirm", "accounts:logout", "accounts:password_change_done"}
 
 
-class RoleMatrixTests(BaseTestCase):
-    def expectations(self) -> list[tuple[str, list[str]]]:
-        """URL → the personas that get 200; anonymous visitors are sent to the login, others get 403."""
-        return [
-            ("/", ALL),
-            (reverse("strategy:field_detail", args=[self.field.pk]), ALL),
-            (reverse("accounts:login"), ["anonymous"]),
-            (reverse("accounts:register"), ["anonymous"]),
-            (reverse("accounts:profile"), ALL[1:]),
-            (reverse("accounts:tokens"), INTERNAL),
-            (reverse("accounts:organisation"), INTERNAL),
-            (reverse("strategy:history", args=["strategy", self.strategy.pk]), INTERNAL),
-            (reverse("strategy:edit"), TEAM),
-            (reverse("strategy:glossary_create"), TEAM),
-            (reverse("strategy:field_edit", args=[self.field.pk]), TEAM),
-            (reverse("strategy:goal_create", args=[self.field.pk]), TEAM),
-            (reverse("core:audit_log"), TEAM),
-            (reverse("municipality:configure"), ["admin"]),
-            ("/admin/", ["admin"]),
-        ]
+def named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= named_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names - SKIPPED_NAMES
+
+
+class AuthorisationMatrixTests(BaseTestCase):
+    def expectations(self) -> dict[str, tuple[list[str], dict]]:
+        """URL name → (personas that may open it, URL kwargs)."""
+        token, _ = ApiToken.issue(user=self.staff, name="matrix")
+        field, goal, term = {"pk": self.field.pk}, {"pk": self.goal.pk}, {"pk": self.term.pk}
+        return {
+            "core:home": (ALL, {}),
+            "core:audit_log": (TEAM, {}),
+            "strategy:detail": (ALL, {}),
+            "strategy:field_detail": (ALL, field),
+            "strategy:edit": (TEAM, {}),
+            "strategy:glossary_create": (TEAM, {}),
+            "strategy:glossary_edit": (TEAM, term),
+            "strategy:glossary_delete": (TEAM, term),
+            "strategy:field_create": (TEAM, {}),
+            "strategy:field_edit": (TEAM, field),
+            "strategy:field_delete": (TEAM, field),
+            "strategy:goal_create": (TEAM, {"field_pk": self.field.pk}),
+            "strategy:goal_edit": (TEAM, goal),
+            "strategy:goal_delete": (TEAM, goal),
+            "strategy:history": (INTERNAL, {"kind": "field", "pk": self.field.pk}),
+            "accounts:login": (["anonymous"], {}),
+            "accounts:register": (["anonymous"], {}),
+            "accounts:profile": (LOGGED_IN, {}),
+            "accounts:password_change": (LOGGED_IN, {}),
+            "accounts:tokens": (INTERNAL, {}),
+            # Only the owner may revoke a token; for everyone else it does not exist.
+            "accounts:token_revoke": (["staff"], {"pk": token.pk}),
+            "accounts:organisation": (INTERNAL, {}),
+            "municipality:configure": (ADMIN, {}),
+        }
+
+    def test_every_url_pattern_has_an_expectation(self) -> None:
+        self.assertEqual(named_patterns() - set(self.expectations()), set())
 
     def test_each_role_gets_exactly_what_it_may_see(self) -> None:
-        for url, allowed in self.expectations():
-            for name, user in self.personas().items():
+        post_only = {"accounts:token_revoke"}
+        for name, (allowed, kwargs) in self.expectations().items():
+            url = reverse(name, kwargs=kwargs)
+            for persona, user in self.personas().items():
                 self.login(user)
                 status = self.client.get(url).status_code
-                if name in allowed:
-                    self.assertEqual(status, 200, f"{name} GET {url}")
-                elif name == "anonymous" or url == "/admin/":
-                    self.assertEqual(status, 302, f"{name} GET {url}")
-                elif url in (reverse("accounts:login"), reverse("accounts:register")):
-                    self.assertIn(status, (200, 302), f"{name} GET {url}")
+                label = f"{persona} GET {url}"
+                if name in post_only:
+                    self.assertIn(status, (302, 405), label)
+                elif persona in allowed:
+                    self.assertEqual(status, 200, label)
+                elif name in ("accounts:login", "accounts:register"):
+                    self.assertEqual(status, 302, label)  # logged-in users are sent on
+                elif persona == "anonymous":
+                    self.assertEqual(status, 302, label)
+                    self.assertIn(reverse("accounts:login"), self.client.get(url)["Location"], label)
                 else:
-                    self.assertEqual(status, 403, f"{name} GET {url}")
+                    self.assertIn(status, (403, 404), label)
+
+    def test_unsafe_requests_are_refused_for_roles_without_permission(self) -> None:
+        for name, (allowed, kwargs) in self.expectations().items():
+            if set(allowed) >= set(INTERNAL) or name.startswith("accounts:"):
+                continue  # pages everyone may use; their own tests cover their POSTs
+            url = reverse(name, kwargs=kwargs)
+            for persona, user in self.personas().items():
+                if persona in allowed:
+                    continue
+                self.login(user)
+                status = self.client.post(url, {"title": "x", "term": "x", "vision": "x", "key": "05766008"}).status_code
+                self.assertIn(status, (302, 403, 404), f"{persona} POST {url}")
+                if status == 302:
+                    self.assertEqual(persona, "anonymous", f"{persona} POST {url}")
+        self.field.refresh_from_db()
+        self.goal.refresh_from_db()
+        self.term.refresh_from_db()
+        self.assertEqual(self.field.title, "Digitale Verwaltungsleistungen")
+        self.assertEqual(self.municipality.__class__.objects.current().name, "Teststadt")
