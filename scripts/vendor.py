@@ -18,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "static_vendor"
+# Test-only packages (axe-core for the accessibility suite) are never served.
+TEST_TARGET = ROOT / "var" / "test-vendor"
 CACHE = ROOT / "var" / "npm-cache"
 REGISTRY = os.environ.get("NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 
@@ -35,6 +37,14 @@ PACKAGES = [
         "integrity": "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==",
         "extract": {"package/dist/htmx.min.js": "htmx/htmx.min.js"},
         "licence": "0BSD",
+    },
+    {
+        "name": "axe-core",
+        "version": "4.14.1",
+        "integrity": "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        "extract": {"package/axe.min.js": "axe/axe.min.js"},
+        "licence": "MPL-2.0",
+        "test_only": True,
     },
 ]
 
@@ -64,6 +74,7 @@ def fetch(package: dict) -> bytes:
 
 
 def unpack(package: dict, data: bytes) -> None:
+    target = TEST_TARGET if package.get("test_only") else TARGET
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for member in archive.getmembers():
             if not member.isfile():
@@ -71,9 +82,9 @@ def unpack(package: dict, data: bytes) -> None:
             for source, destination in package["extract"].items():
                 if member.name == source or (source.endswith("/") and member.name.startswith(source)):
                     relative = destination + member.name[len(source) :] if source.endswith("/") else destination
-                    path = (TARGET / relative).resolve()
-                    if TARGET.resolve() not in path.parents:
-                        sys.exit(f"Refusing to write outside static_vendor/: {member.name}")
+                    path = (target / relative).resolve()
+                    if target.resolve() not in path.parents:
+                        sys.exit(f"Refusing to write outside {target}: {member.name}")
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(archive.extractfile(member).read())
 
@@ -83,8 +94,9 @@ def main() -> None:
     wanted = json.dumps(PACKAGES, sort_keys=True)
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    shutil.rmtree(TARGET, ignore_errors=True)
-    TARGET.mkdir(parents=True)
+    for folder in (TARGET, TEST_TARGET):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     for package in PACKAGES:
         unpack(package, fetch(package))
     stamp.write_text(wanted)

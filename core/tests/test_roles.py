@@ -98,7 +98,9 @@ class AuthorisationMatrixTests(BaseTestCase):
                 if persona in allowed:
                     continue
                 self.login(user)
-                status = self.client.post(url, {"title": "x", "term": "x", "vision": "x", "key": "05766008"}).status_code
+                status = self.client.post(
+                    url, {"title": "x", "term": "x", "vision": "x", "key": "05766008"}
+                ).status_code
                 self.assertIn(status, (302, 403, 404), f"{persona} POST {url}")
                 if status == 302:
                     self.assertEqual(persona, "anonymous", f"{persona} POST {url}")

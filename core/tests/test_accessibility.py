@@ -1,0 +1,169 @@
+"""Accessibility suite: axe-core's WCAG 2.1 A/AA rules in Debian's headless Chromium.
+
+Also asserts that no page breaks its Content-Security-Policy and that no page requests
+anything from another host. Needs /usr/bin/chromium (apt install chromium); without it the
+suite is skipped with a notice, except under CI, where it fails.
+"""
+
+import os
+import shutil
+import unittest
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.urls import reverse
+
+from accounts.models import User
+from core.demo import load_demo
+from strategy.models import FieldOfAction, Goal, Strategy
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between page loads are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ETAPPE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(settings.BASE_DIR) / "var" / "test-vendor" / "axe" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class AccessibilityTests(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not CHROMIUM or not AXE.exists():
+            message = "Accessibility suite SKIPPED: no Chromium found (apt install chromium) or axe-core missing."
+            if os.environ.get("CI"):
+                raise RuntimeError(message)
+            raise unittest.SkipTest(message)
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        cls.axe_source = AXE.read_text()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self) -> None:
+        load_demo()
+
+    def open_context(self, user: User | None, language: str):
+        context = self.browser.new_context(locale=language, extra_http_headers={"Accept-Language": language})
+        cookies = [{"name": "django_language", "value": language, "url": self.live_server_url}]
+        if user is not None:
+            self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            cookies.append(
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": self.client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": self.live_server_url,
+                }
+            )
+        context.add_cookies(cookies)
+        return context
+
+    def audit(self, user: User | None, paths: list[str]) -> None:
+        for language in ("de", "en"):
+            context = self.open_context(user, language)
+            page = context.new_page()
+            foreign: list[str] = []
+            csp_errors: list[str] = []
+            page.on(
+                "request",
+                lambda request: (
+                    foreign.append(request.url) if not request.url.startswith((self.live_server_url, "data:")) else None
+                ),
+            )
+            page.on(
+                "console",
+                lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+            )
+            for path in paths:
+                label = f"{user or 'anonymous'} [{language}] {path}"
+                response = page.goto(self.live_server_url + path)
+                self.assertEqual(response.status, 200, label)
+                page.evaluate(self.axe_source)
+                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+                violations = [
+                    f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+                    for v in result["violations"]
+                ]
+                self.assertEqual(violations, [], label)
+                self.assertEqual(page.locator("html").get_attribute("lang"), language, label)
+            self.assertEqual(foreign, [], f"requests to other hosts as {user} [{language}]")
+            self.assertEqual(csp_errors, [], f"CSP violations as {user} [{language}]")
+            context.close()
+
+    def test_public_pages(self) -> None:
+        field = FieldOfAction.objects.first()
+        self.audit(
+            None,
+            [
+                "/",
+                field.get_absolute_url(),
+                reverse("accounts:login"),
+                reverse("accounts:register"),
+                reverse("strategy:detail"),
+            ],
+        )
+
+    def test_pages_of_the_strategy_team(self) -> None:
+        field = FieldOfAction.objects.first()
+        goal = Goal.objects.first()
+        team = User.objects.get(email="cdo@lindenfeld.example")
+        self.audit(
+            team,
+            [
+                "/",
+                field.get_absolute_url(),
+                reverse("strategy:edit"),
+                reverse("strategy:goal_edit", args=[goal.pk]),
+                reverse("strategy:field_delete", args=[field.pk]),
+                reverse("strategy:history", args=["strategy", Strategy.objects.current().pk]),
+                reverse("core:audit_log"),
+                reverse("accounts:profile"),
+                reverse("accounts:tokens"),
+                reverse("accounts:organisation"),
+            ],
+        )
+
+    def test_pages_of_the_administrator(self) -> None:
+        admin = User.objects.get(email="admin@lindenfeld.example")
+        self.audit(admin, [reverse("municipality:configure") + "?q=Lippe"])
+
+    def test_a_form_with_errors(self) -> None:
+        team = User.objects.get(email="cdo@lindenfeld.example")
+        for language in ("de", "en"):
+            context = self.open_context(team, language)
+            page = context.new_page()
+            page.goto(self.live_server_url + reverse("strategy:glossary_create"))
+            page.get_by_role("button", name="Sichern" if language == "de" else "Save").click()
+            page.wait_for_load_state()
+            self.assertTrue(page.locator("[aria-invalid=true]").count() >= 1)
+            page.evaluate(self.axe_source)
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            self.assertEqual([v["id"] for v in result["violations"]], [], language)
+            context.close()
+
+    def test_the_checker_itself_finds_violations(self) -> None:
+        """Guards the suite against passing because axe did not run."""
+        context = self.browser.new_context()
+        page = context.new_page()
+        page.set_content('<html><body><img src="x.png"><button></button></body></html>')
+        page.evaluate(self.axe_source)
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        self.assertTrue({"image-alt", "button-name", "html-has-lang"} <= {v["id"] for v in result["violations"]})
+        context.close()
