@@ -79,18 +79,10 @@ class AccessibilityTests(StaticLiveServerTestCase):
         for language in ("de", "en"):
             context = self.open_context(user, language)
             page = context.new_page()
-            foreign: list[str] = []
-            csp_errors: list[str] = []
-            page.on(
-                "request",
-                lambda request: (
-                    foreign.append(request.url) if not request.url.startswith((self.live_server_url, "data:")) else None
-                ),
-            )
-            page.on(
-                "console",
-                lambda message: csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
-            )
+            requests: list = []
+            messages: list = []
+            page.on("request", requests.append)
+            page.on("console", messages.append)
             for path in paths:
                 label = f"{user or 'anonymous'} [{language}] {path}"
                 response = page.goto(self.live_server_url + path)
@@ -103,6 +95,8 @@ class AccessibilityTests(StaticLiveServerTestCase):
                 ]
                 self.assertEqual(violations, [], label)
                 self.assertEqual(page.locator("html").get_attribute("lang"), language, label)
+            foreign = [r.url for r in requests if not r.url.startswith((self.live_server_url, "data:"))]
+            csp_errors = [m.text for m in messages if "Content Security Policy" in m.text]
             self.assertEqual(foreign, [], f"requests to other hosts as {user} [{language}]")
             self.assertEqual(csp_errors, [], f"CSP violations as {user} [{language}]")
             context.close()
