@@ -77,29 +77,32 @@ class AccessibilityTests(StaticLiveServerTestCase):
 
     def audit(self, user: User | None, paths: list[str]) -> None:
         for language in ("de", "en"):
-            context = self.open_context(user, language)
-            page = context.new_page()
-            requests: list = []
-            messages: list = []
-            page.on("request", requests.append)
-            page.on("console", messages.append)
-            for path in paths:
-                label = f"{user or 'anonymous'} [{language}] {path}"
-                response = page.goto(self.live_server_url + path)
-                self.assertEqual(response.status, 200, label)
-                page.evaluate(self.axe_source)
-                result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-                violations = [
-                    f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
-                    for v in result["violations"]
-                ]
-                self.assertEqual(violations, [], label)
-                self.assertEqual(page.locator("html").get_attribute("lang"), language, label)
-            foreign = [r.url for r in requests if not r.url.startswith((self.live_server_url, "data:"))]
-            csp_errors = [m.text for m in messages if "Content Security Policy" in m.text]
-            self.assertEqual(foreign, [], f"requests to other hosts as {user} [{language}]")
-            self.assertEqual(csp_errors, [], f"CSP violations as {user} [{language}]")
-            context.close()
+            self.audit_in(user, language, paths)
+
+    def audit_in(self, user: User | None, language: str, paths: list[str]) -> None:
+        context = self.open_context(user, language)
+        page = context.new_page()
+        requests: list = []
+        messages: list = []
+        page.on("request", lambda request: requests.append(request))
+        page.on("console", lambda message: messages.append(message))
+        for path in paths:
+            label = f"{user or 'anonymous'} [{language}] {path}"
+            response = page.goto(self.live_server_url + path)
+            self.assertEqual(response.status, 200, label)
+            page.evaluate(self.axe_source)
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            violations = [
+                f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+                for v in result["violations"]
+            ]
+            self.assertEqual(violations, [], label)
+            self.assertEqual(page.locator("html").get_attribute("lang"), language, label)
+        foreign = [r.url for r in requests if not r.url.startswith((self.live_server_url, "data:"))]
+        csp_errors = [m.text for m in messages if "Content Security Policy" in m.text]
+        self.assertEqual(foreign, [], f"requests to other hosts as {user} [{language}]")
+        self.assertEqual(csp_errors, [], f"CSP violations as {user} [{language}]")
+        context.close()
 
     def test_public_pages(self) -> None:
         field = FieldOfAction.objects.first()
