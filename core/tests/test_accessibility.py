@@ -147,7 +147,7 @@ class AccessibilityTests(StaticLiveServerTestCase):
             context = self.open_context(team, language)
             page = context.new_page()
             page.goto(self.live_server_url + reverse("strategy:glossary_create"))
-            page.get_by_role("button", name="Sichern" if language == "de" else "Save").click()
+            page.locator("main button[type=submit].kern-btn--primary").click()
             page.wait_for_load_state()
             self.assertTrue(page.locator("[aria-invalid=true]").count() >= 1)
             page.evaluate(self.axe_source)
