@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "municipality",
     "strategy",
+    "ideas",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("municipality/", include("municipality.urls")),
     path("strategy/", include("strategy.urls")),
+    path("ideas/", include("ideas.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", strategy_detail, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("history/<slug:kind>/<int:pk>/", views.history, name="history"),
 ]

@@ -4,13 +4,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from core.audit import PAGE_SIZE, can_see_audit_log
+from core.audit import PAGE_SIZE, can_see_audit_log, history_model, render_history
+from strategy.permissions import can_see_history
 
 
 @require_GET
@@ -51,6 +52,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "selected_actor": selected_actor,
     }
     return render(request, "core/audit_log.html", context)
+
+
+@login_required
+def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The change history of one object (strategy parts, ideas, …)."""
+    if not can_see_history(request.user):
+        raise PermissionDenied
+    model = history_model(kind)
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model, pk=pk)
+    return render_history(request, obj=obj, back_url=obj.get_absolute_url())
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

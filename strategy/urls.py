@@ -16,5 +16,4 @@ urlpatterns = [
     path("fields/<int:field_pk>/goals/new/", views.goal_create, name="goal_create"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<int:pk>/delete/", views.goal_delete, name="goal_delete"),
-    path("history/<slug:kind>/<int:pk>/", views.history, name="history"),
 ]

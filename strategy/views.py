@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -7,7 +6,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.audit import render_history
 from core.editing import confirm_delete_view, save_form_view
 from municipality.models import Municipality
 from strategy.forms import FieldOfActionForm, GlossaryEntryForm, GoalForm, StrategyForm
@@ -139,17 +137,3 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     goal = get_object_or_404(Goal, pk=pk)
     url = reverse("strategy:field_detail", args=[goal.field_id])
     return confirm_delete_view(request, obj=goal, cancel_url=url, success_url=url)
-
-
-HISTORY_MODELS = {"strategy": Strategy, "term": GlossaryEntry, "field": FieldOfAction, "goal": Goal}
-
-
-@login_required
-def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if not can_see_history(request.user):
-        raise PermissionDenied
-    model = HISTORY_MODELS.get(kind)
-    if model is None:
-        raise Http404
-    obj = get_object_or_404(model, pk=pk)
-    return render_history(request, obj=obj, back_url=obj.get_absolute_url())

@@ -129,7 +129,7 @@ class AccessibilityTests(StaticLiveServerTestCase):
                 reverse("strategy:edit"),
                 reverse("strategy:goal_edit", args=[goal.pk]),
                 reverse("strategy:field_delete", args=[field.pk]),
-                reverse("strategy:history", args=["strategy", Strategy.objects.current().pk]),
+                reverse("core:history", args=["strategy", Strategy.objects.current().pk]),
                 reverse("core:audit_log"),
                 reverse("accounts:profile"),
                 reverse("accounts:tokens"),

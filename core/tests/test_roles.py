@@ -54,7 +54,7 @@ class AuthorisationMatrixTests(BaseTestCase):
             "strategy:goal_create": (TEAM, {"field_pk": self.field.pk}),
             "strategy:goal_edit": (TEAM, goal),
             "strategy:goal_delete": (TEAM, goal),
-            "strategy:history": (INTERNAL, {"kind": "field", "pk": self.field.pk}),
+            "core:history": (INTERNAL, {"kind": "field", "pk": self.field.pk}),
             "accounts:login": (["anonymous"], {}),
             "accounts:register": (["anonymous"], {}),
             "accounts:profile": (LOGGED_IN, {}),

@@ -214,7 +214,7 @@ class HistoryTests(BaseTestCase):
             reverse("strategy:field_edit", args=[self.field.pk]),
             {"title": "Neuer Titel", "description": "", "position": 0},
         )
-        url = reverse("strategy:history", args=["field", self.field.pk])
+        url = reverse("core:history", args=["field", self.field.pk])
         for user in (self.staff, self.council, self.team, self.admin):
             self.login(user)
             response = self.client.get(url)
@@ -223,8 +223,8 @@ class HistoryTests(BaseTestCase):
 
     def test_citizens_may_not_see_the_history(self) -> None:
         self.login(self.citizen)
-        self.assertEqual(self.client.get(reverse("strategy:history", args=["field", self.field.pk])).status_code, 403)
+        self.assertEqual(self.client.get(reverse("core:history", args=["field", self.field.pk])).status_code, 403)
 
     def test_unknown_kinds_answer_404(self) -> None:
         self.login(self.team)
-        self.assertEqual(self.client.get(reverse("strategy:history", args=["user", self.team.pk])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("core:history", args=["user", self.team.pk])).status_code, 404)

@@ -1,0 +1,147 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
+from strategy.models import FieldOfAction
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see; bots fill it in. Its label tells screen-reader users to leave it empty."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Your submission looks automated and was not accepted."))
+        return ""
+
+
+class IdeaForm(forms.ModelForm):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, help_text=_("One sentence: what should change?"))
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What is the problem today, and what would be better? At most %(max)d characters.")
+        % {"max": DESCRIPTION_MAX},
+    )
+
+    class Meta:
+        model = Idea
+        fields = [
+            "title",
+            "description",
+            "field_of_action",
+            "benefits_citizens",
+            "benefits_staff",
+            "benefits_businesses",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
+        self.fields["field_of_action"].empty_label = _("– not sure –")
+
+
+class StaffIdeaForm(IdeaForm):
+    class Meta(IdeaForm.Meta):
+        fields = [*IdeaForm.Meta.fields, "source"]
+
+
+class AnonymousIdeaForm(HoneypotMixin, IdeaForm):
+    author_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        required=False,
+        help_text=_("Shown with the idea. You may leave it empty."),
+    )
+    author_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send you a link to confirm the idea and tell you when its status changes. It is never shown."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my e-mail address is stored to confirm my idea and to inform me about it. "
+            "It is deleted when I ask for it."
+        )
+    )
+
+    class Meta(IdeaForm.Meta):
+        fields = [*IdeaForm.Meta.fields, "author_name", "author_email"]
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the idea page and sent to the author."),
+    )
+
+    def __init__(self, *args, idea: Idea, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(idea.status, set())
+        self.fields["to_status"].choices = [(value, label) for value, label in Idea.Status.choices if value in allowed]
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for hiding"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in place of the content."),
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Number of the idea to keep"), min_value=1)
+    reason = forms.CharField(label=_("Public reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, duplicate: Idea, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.duplicate = duplicate
+
+    def clean_into(self) -> Idea:
+        idea = Idea.objects.public().filter(pk=self.cleaned_data["into"]).first()
+        if idea is None:
+            raise forms.ValidationError(_("There is no published idea with this number."))
+        if idea.pk == self.duplicate.pk:
+            raise forms.ValidationError(_("An idea cannot be merged into itself."))
+        if idea.status == Idea.Status.MERGED:
+            raise forms.ValidationError(
+                _("The idea to keep has itself been merged; choose the idea it was merged into.")
+            )
+        return idea
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(HoneypotMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with it?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class IdeaFilterForm(forms.Form):
+    SORTS = [("newest", _("newest")), ("supported", _("most supported")), ("activity", _("latest activity"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    field = forms.ModelChoiceField(label=_("Field of action"), required=False, queryset=FieldOfAction.objects.none())
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("all")), *Idea.Status.choices]
+        self.fields["source"].choices = [("", _("all")), *Idea.Source.choices]
+        self.fields["field"].queryset = FieldOfAction.objects.order_by("position", "title")
+        self.fields["field"].empty_label = _("all")

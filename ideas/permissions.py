@@ -1,0 +1,46 @@
+"""Who may see, change, support and moderate ideas and comments. Every ideas view asks here."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from ideas.models import Comment, Idea, Moderation
+
+
+def can_moderate(user: User) -> bool:
+    """The strategy team curates the pool: status answers, moderation, merging, import."""
+    return user.is_authenticated and user.is_strategy_team
+
+
+def can_support(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def can_comment(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def contributions_need_moderation(user: User) -> bool:
+    """Members of the administration publish directly; citizens' contributions wait in the queue."""
+    return not (user.is_authenticated and user.is_internal)
+
+
+def access_idea(user: User, pk: int) -> Idea:
+    """An idea the user may see: published ones, one's own, and for moderators all confirmed ones."""
+    return get_object_or_404(
+        Idea.objects.visible_to(user).select_related("field_of_action", "author", "merged_into"), pk=pk
+    )
+
+
+def access_idea_for_moderation(user: User, pk: int) -> Idea:
+    if not can_moderate(user):
+        raise Http404
+    return get_object_or_404(Idea.objects.exclude(moderation=Moderation.UNCONFIRMED), pk=pk)
+
+
+def access_comment(user: User, pk: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
+    access_idea(user, comment.idea_id)
+    if comment.moderation != Moderation.PUBLISHED and not (can_moderate(user) or comment.author_id == user.pk):
+        raise Http404
+    return comment

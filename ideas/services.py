@@ -1,0 +1,228 @@
+"""Workflows of the idea pool. Each runs in one transaction; views only validate and call."""
+
+import logging
+
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from ideas.embeddings import embed_passages, idea_text
+from ideas.models import TRANSITIONS, Comment, Follow, Idea, Moderation, Report, StatusChange, Support
+from ideas.permissions import contributions_need_moderation
+
+logger = logging.getLogger(__name__)
+CONFIRM_SALT = "etappe.ideas.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+class WorkflowError(ValueError):
+    """A requested change that the idea's workflow does not allow; the message says why."""
+
+
+def _notify_author(idea: Idea, subject: str, template: str, context: dict) -> None:
+    address = idea.author.email if idea.author_id else idea.author_email
+    if not address:
+        return
+    body = render_to_string(template, {"idea": idea, **context})
+    send_mail(subject, body, None, [address])
+
+
+def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None = None) -> Idea:
+    """Save a new idea. Staff publish directly, citizens wait for moderation, and anonymous
+    submitters first confirm their e-mail address (double opt-in)."""
+    now = timezone.now()
+    if author is not None and author.is_authenticated:
+        idea.author = author
+        idea.author_name, idea.author_email = "", ""
+        idea.moderation = Moderation.PENDING if contributions_need_moderation(author) else Moderation.PUBLISHED
+        if not idea.source:
+            idea.source = Idea.Source.CITIZEN if author.role == "citizen" else Idea.Source.STAFF
+    else:
+        idea.author = None
+        idea.moderation = Moderation.UNCONFIRMED
+        idea.consent_at = now
+        idea.source = Idea.Source.CITIZEN
+    idea.status = Idea.Status.SUBMITTED
+    idea.submitted_at = idea.last_activity_at = now
+    vectors = embed_passages([idea_text(idea.title, idea.description)])
+    if vectors:
+        idea.embedding = vectors[0]
+    with transaction.atomic():
+        idea.save()
+        StatusChange.objects.create(
+            idea=idea, to_status=Idea.Status.SUBMITTED, reason=_("Submitted."), changed_by=idea.author
+        )
+        if idea.author_id:
+            Follow.objects.get_or_create(idea=idea, user=idea.author)
+    if idea.moderation == Moderation.UNCONFIRMED and request is not None:
+        token = signing.dumps({"idea": idea.pk, "email": idea.author_email}, salt=CONFIRM_SALT)
+        link = request.build_absolute_uri(reverse("ideas:confirm", args=[token]))
+        _notify_author(idea, _("Please confirm your idea"), "ideas/email/confirm.txt", {"link": link})
+    return idea
+
+
+def idea_confirm_email(*, token: str) -> Idea | None:
+    """The anonymous submitter clicked the link: the idea moves on to moderation."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().filter(pk=data.get("idea"), author_email=data.get("email")).first()
+        if idea is not None and idea.moderation == Moderation.UNCONFIRMED:
+            idea.moderation = Moderation.PENDING
+            idea.save(update_fields=["moderation", "updated_at"])
+    return idea
+
+
+def idea_change_status(*, idea: Idea, to_status: str, reason: str, by: User) -> StatusChange:
+    """Move an idea along its workflow with a public reason, and tell its author."""
+    if to_status not in TRANSITIONS.get(idea.status, set()):
+        raise WorkflowError(
+            _("An idea that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": idea.get_status_display(), "target": Idea.Status(to_status).label}
+        )
+    if not reason.strip():
+        raise WorkflowError(_("Every status change needs a reason."))
+    with transaction.atomic():
+        change = StatusChange.objects.create(
+            idea=idea, from_status=idea.status, to_status=to_status, reason=reason, changed_by=by
+        )
+        idea.status = to_status
+        idea.last_activity_at = timezone.now()
+        idea.save(update_fields=["status", "last_activity_at", "updated_at"])
+    _notify_author(
+        idea,
+        _("News about your idea “%(title)s”") % {"title": idea.title},
+        "ideas/email/status.txt",
+        {"change": change},
+    )
+    return change
+
+
+def idea_moderate(*, idea: Idea, publish: bool, reason: str, by: User) -> Idea:
+    """Publish a waiting idea, or hide one with a reason shown in its place. Nothing is deleted."""
+    if not publish and not reason.strip():
+        raise WorkflowError(_("Hiding needs a reason."))
+    with transaction.atomic():
+        idea.moderation = Moderation.PUBLISHED if publish else Moderation.HIDDEN
+        idea.hidden_reason = "" if publish else reason
+        idea.save(update_fields=["moderation", "hidden_reason", "updated_at"])
+        Report.objects.filter(idea=idea, resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=by)
+    return idea
+
+
+def comment_moderate(*, comment: Comment, publish: bool, reason: str, by: User) -> Comment:
+    if not publish and not reason.strip():
+        raise WorkflowError(_("Hiding needs a reason."))
+    with transaction.atomic():
+        comment.moderation = Moderation.PUBLISHED if publish else Moderation.HIDDEN
+        comment.hidden_reason = "" if publish else reason
+        comment.save(update_fields=["moderation", "hidden_reason"])
+        Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=by
+        )
+        _recount(comment.idea_id)
+    return comment
+
+
+def idea_support(*, idea: Idea, user: User) -> bool:
+    """Back an idea once. A second support is a no-op; returns whether a support was added."""
+    try:
+        with transaction.atomic():
+            Support.objects.create(idea=idea, user=user)
+            Idea.objects.filter(pk=idea.pk).update(
+                support_count=F("support_count") + 1, last_activity_at=timezone.now()
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def idea_unsupport(*, idea: Idea, user: User) -> bool:
+    with transaction.atomic():
+        deleted, _ = Support.objects.filter(idea=idea, user=user).delete()
+        if deleted:
+            Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)
+    return bool(deleted)
+
+
+def comment_add(*, idea: Idea, author: User, text: str, parent: Comment | None = None) -> Comment:
+    """Comments are one level deep: a reply to a reply attaches to the top-level comment."""
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise WorkflowError(_("The comment you answer belongs to another idea."))
+        parent = parent.parent or parent
+    moderation = Moderation.PENDING if contributions_need_moderation(author) else Moderation.PUBLISHED
+    with transaction.atomic():
+        comment = Comment.objects.create(idea=idea, author=author, text=text, parent=parent, moderation=moderation)
+        Follow.objects.get_or_create(idea=idea, user=author)
+        _recount(idea.pk)
+    return comment
+
+
+def report_create(*, target: Idea | Comment, reason: str, reporter: User | None) -> Report:
+    user = reporter if reporter is not None and reporter.is_authenticated else None
+    if isinstance(target, Idea):
+        return Report.objects.create(idea=target, reason=reason, reporter=user)
+    return Report.objects.create(comment=target, reason=reason, reporter=user)
+
+
+def _recount(idea_id: int) -> None:
+    counts = (
+        Idea.objects.filter(pk=idea_id)
+        .annotate(
+            supports_now=Count("supports", distinct=True),
+            comments_now=Count("comments", filter=Q(comments__moderation=Moderation.PUBLISHED), distinct=True),
+        )
+        .values("supports_now", "comments_now")
+        .first()
+    )
+    if counts:
+        Idea.objects.filter(pk=idea_id).update(
+            support_count=counts["supports_now"], comment_count=counts["comments_now"], last_activity_at=timezone.now()
+        )
+
+
+def idea_merge(*, duplicate: Idea, into: Idea, reason: str, by: User) -> Idea:
+    """Merge a duplicate into the idea that is kept. Supports, comments and followers move;
+    a person who supported both counts once; the duplicate points to the kept idea."""
+    if duplicate.pk == into.pk:
+        raise WorkflowError(_("An idea cannot be merged into itself."))
+    if into.status == Idea.Status.MERGED:
+        raise WorkflowError(_("The idea to keep has itself been merged; choose the idea it was merged into."))
+    if duplicate.status == Idea.Status.MERGED:
+        raise WorkflowError(_("This idea has already been merged."))
+    if not reason.strip():
+        raise WorkflowError(_("Every status change needs a reason."))
+    with transaction.atomic():
+        kept_supporters = Support.objects.filter(idea=into).values("user")
+        Support.objects.filter(idea=duplicate).exclude(user__in=kept_supporters).update(idea=into)
+        Support.objects.filter(idea=duplicate).delete()
+        kept_followers = Follow.objects.filter(idea=into).values("user")
+        Follow.objects.filter(idea=duplicate).exclude(user__in=kept_followers).update(idea=into)
+        Follow.objects.filter(idea=duplicate).delete()
+        Comment.objects.filter(idea=duplicate).update(idea=into)
+        StatusChange.objects.create(
+            idea=duplicate, from_status=duplicate.status, to_status=Idea.Status.MERGED, reason=reason, changed_by=by
+        )
+        duplicate.status = Idea.Status.MERGED
+        duplicate.merged_into = into
+        duplicate.save(update_fields=["status", "merged_into", "updated_at"])
+        _recount(duplicate.pk)
+        _recount(into.pk)
+    _notify_author(
+        duplicate,
+        _("News about your idea “%(title)s”") % {"title": duplicate.title},
+        "ideas/email/merged.txt",
+        {"into": into, "reason": reason},
+    )
+    into.refresh_from_db()
+    return into

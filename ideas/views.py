@@ -1,0 +1,310 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.ratelimit import allow
+from ideas import exports
+from ideas.forms import (
+    AnonymousIdeaForm,
+    CommentForm,
+    HideForm,
+    IdeaFilterForm,
+    IdeaForm,
+    MergeForm,
+    ReportForm,
+    StaffIdeaForm,
+    StatusChangeForm,
+)
+from ideas.models import Comment, Idea, Moderation, Report, Support
+from ideas.permissions import (
+    access_comment,
+    access_idea,
+    access_idea_for_moderation,
+    can_comment,
+    can_moderate,
+    can_support,
+)
+from ideas.services import (
+    WorkflowError,
+    comment_add,
+    comment_moderate,
+    idea_change_status,
+    idea_confirm_email,
+    idea_merge,
+    idea_moderate,
+    idea_submit,
+    idea_support,
+    idea_unsupport,
+    report_create,
+)
+from ideas.similarity import similar_ideas
+from ideas.text import stems_of
+
+PAGE_SIZE = 20
+ANONYMOUS_LIMIT = (5, 3600)  # submissions per address per hour
+SORTS = {
+    "newest": ["-submitted_at", "-pk"],
+    "supported": ["-support_count", "-submitted_at", "-pk"],
+    "activity": ["-last_activity_at", "-pk"],
+}
+
+
+def filtered_ideas(request: HttpRequest) -> tuple[IdeaFilterForm, QuerySet[Idea]]:
+    """The list's filters, search and sort, shared by the page, its htmx partial and the exports."""
+    form = IdeaFilterForm(request.GET or None)
+    ideas = Idea.objects.visible_to(request.user).select_related("field_of_action")
+    sort = "newest"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            ideas = ideas.filter(status=data["status"])
+        if data["field"]:
+            ideas = ideas.filter(field_of_action=data["field"])
+        if data["source"]:
+            ideas = ideas.filter(source=data["source"])
+        for stem in stems_of(data["q"]):
+            ideas = ideas.filter(Q(search_stems__contains=stem) | Q(title__icontains=stem))
+        sort = data["sort"] or "newest"
+    return form, ideas.order_by(*SORTS[sort])
+
+
+def idea_list(request: HttpRequest) -> HttpResponse:
+    form, ideas = filtered_ideas(request)
+    page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "can_moderate": can_moderate(request.user),
+        "query_string": request.GET.urlencode(),
+    }
+    if request.htmx:
+        return render(request, "ideas/idea_list.html#results", context)
+    return render(request, "ideas/idea_list.html", context)
+
+
+def idea_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _form, ideas = filtered_ideas(request)
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.ideas_xlsx(ideas), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # lets Excel recognise UTF-8
+        exports.ideas_csv(ideas, csv.writer(response, delimiter=";"))
+    response["Content-Disposition"] = f'attachment; filename="ideen-{stamp}.{fmt}"'
+    return response
+
+
+def idea_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        form_class = AnonymousIdeaForm
+    elif user.is_internal:
+        form_class = StaffIdeaForm
+    else:
+        form_class = IdeaForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not user.is_authenticated and not allow(
+            request, scope="idea", limit=ANONYMOUS_LIMIT[0], window_seconds=ANONYMOUS_LIMIT[1]
+        ):
+            messages.error(request, _("Too many ideas were sent from your address. Please try again in an hour."))
+            return render(request, "ideas/idea_form.html", {"form": form}, status=429)
+        idea = idea_submit(
+            idea=form.save(commit=False), author=user if user.is_authenticated else None, request=request
+        )
+        if idea.moderation == Moderation.UNCONFIRMED:
+            return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": True})
+        if idea.moderation == Moderation.PENDING:
+            messages.success(request, _("Thank you! Your idea will be published after a short check."))
+        else:
+            messages.success(request, _("Thank you! Your idea is published."))
+        return redirect(idea)
+    return render(request, "ideas/idea_form.html", {"form": form})
+
+
+def idea_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    idea = idea_confirm_email(token=token)
+    if idea is None:
+        return render(request, "ideas/idea_confirm_invalid.html", status=400)
+    return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": False})
+
+
+def similar(request: HttpRequest) -> HttpResponse:
+    """Similar ideas for the text being typed (htmx) or for an idea page."""
+    text = f"{request.GET.get('title', '')} {request.GET.get('description', '')} {request.GET.get('text', '')}".strip()
+    matches = similar_ideas(text, limit=5) if len(text) >= 8 else []
+    return render(request, "ideas/_similar.html", {"matches": matches, "typed": bool(text)})
+
+
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    moderator = can_moderate(request.user)
+    visible = Comment.objects.select_related("author")
+    if not moderator:
+        visible = visible.filter(Q(moderation=Moderation.PUBLISHED) | Q(author_id=request.user.pk or 0))
+    comments = (
+        visible.filter(idea=idea, parent__isnull=True)
+        .prefetch_related(Prefetch("replies", queryset=visible.order_by("created_at", "pk"), to_attr="visible_replies"))
+        .order_by("created_at", "pk")
+    )
+    context = {
+        "idea": idea,
+        "timeline": idea.status_changes.select_related("changed_by"),
+        "comments": comments,
+        "merged_ideas": idea.merged_ideas.only("pk", "title"),
+        "has_supported": request.user.is_authenticated
+        and Support.objects.filter(idea=idea, user=request.user).exists(),
+        "can_support": can_support(request.user) and idea.is_public and idea.status != Idea.Status.MERGED,
+        "can_comment": can_comment(request.user) and idea.is_public,
+        "can_moderate": moderator,
+        "comment_form": CommentForm(),
+        "status_form": StatusChangeForm(idea=idea) if moderator else None,
+        "similar": similar_ideas(f"{idea.title} {idea.description}", limit=5, exclude_id=idea.pk)
+        if idea.is_public
+        else [],
+    }
+    return render(request, "ideas/idea_detail.html", context)
+
+
+@login_required
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    if not can_support(request.user) or not idea.is_public or idea.status == Idea.Status.MERGED:
+        raise PermissionDenied
+    if request.POST.get("action") == "withdraw":
+        idea_unsupport(idea=idea, user=request.user)
+    else:
+        idea_support(idea=idea, user=request.user)
+    idea.refresh_from_db(fields=["support_count"])
+    has_supported = Support.objects.filter(idea=idea, user=request.user).exists()
+    if request.htmx:
+        return render(
+            request, "ideas/_support.html", {"idea": idea, "has_supported": has_supported, "can_support": True}
+        )
+    return redirect(idea)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea(request.user, pk)
+    if not can_comment(request.user) or not idea.is_public:
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write a comment of at most 2000 characters."))
+        return redirect(idea)
+    parent = (
+        get_object_or_404(Comment, pk=form.cleaned_data["parent"], idea=idea) if form.cleaned_data["parent"] else None
+    )
+    created = comment_add(idea=idea, author=request.user, text=form.cleaned_data["text"], parent=parent)
+    if created.moderation == Moderation.PENDING:
+        messages.success(request, _("Thank you! Your comment will be published after a short check."))
+    return redirect(created.get_absolute_url())
+
+
+def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if kind not in ("idea", "comment"):
+        raise Http404
+    target = access_idea(request.user, pk) if kind == "idea" else access_comment(request.user, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not allow(request, scope="report", limit=20, window_seconds=3600):
+            return render(request, "ideas/report_form.html", {"form": form, "target": target}, status=429)
+        report_create(target=target, reason=form.cleaned_data["reason"], reporter=request.user)
+        messages.success(request, _("Thank you. A moderator will look at your report."))
+        return redirect(target.get_absolute_url())
+    return render(request, "ideas/report_form.html", {"form": form, "target": target})
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    context = {
+        "ideas": Idea.objects.awaiting_moderation().select_related("author").order_by("submitted_at")[:100],
+        "comments": Comment.objects.filter(moderation=Moderation.PENDING)
+        .select_related("idea", "author")
+        .order_by("created_at")[:100],
+        "reports": Report.objects.filter(resolved_at__isnull=True).select_related("idea", "comment__idea", "reporter")[
+            :100
+        ],
+        "hide_form": HideForm(),
+    }
+    return render(request, "ideas/moderation.html", context)
+
+
+@login_required
+@require_POST
+def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    if kind not in ("idea", "comment"):
+        raise Http404
+    publish = request.POST.get("action") == "publish"
+    form = HideForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        if kind == "idea":
+            idea_moderate(
+                idea=access_idea_for_moderation(request.user, pk), publish=publish, reason=reason, by=request.user
+            )
+        else:
+            comment_moderate(comment=get_object_or_404(Comment, pk=pk), publish=publish, reason=reason, by=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Published.") if publish else _("Hidden. The reason is shown in its place."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("ideas:moderation")
+
+
+@login_required
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = access_idea_for_moderation(request.user, pk)
+    form = StatusChangeForm(request.POST or None, idea=idea)
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea_change_status(
+                idea=idea, to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The status was changed and the author informed."))
+            return redirect(idea)
+    return render(request, "ideas/status_form.html", {"form": form, "idea": idea})
+
+
+@login_required
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    duplicate = access_idea_for_moderation(request.user, pk)
+    form = MergeForm(request.POST or None, duplicate=duplicate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kept = idea_merge(
+                duplicate=duplicate, into=form.cleaned_data["into"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Merged. Supports, comments and followers moved to this idea."))
+            return redirect(kept)
+    candidates = similar_ideas(f"{duplicate.title} {duplicate.description}", limit=5, exclude_id=duplicate.pk)
+    return render(request, "ideas/merge_form.html", {"form": form, "idea": duplicate, "candidates": candidates})
