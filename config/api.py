@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
+from ideas.api import router as ideas_router
 from municipality.api import router as municipality_router
 from strategy.api import router as strategy_router
 
@@ -48,3 +49,4 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 api.add_router("", municipality_router)
 api.add_router("", strategy_router)
 api.add_router("", accounts_router)
+api.add_router("", ideas_router)

@@ -14,6 +14,8 @@ from auditlog.context import set_actor
 from django.db import transaction
 
 from accounts.models import Membership, OrgUnit, Role, User
+from ideas.models import Comment, Idea, Moderation, StatusChange
+from ideas.services import idea_support, ideas_embed_missing
 from municipality.models import Municipality
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
 
@@ -198,6 +200,151 @@ FIELDS = [
 ]
 
 
+# title, description, field index, source, status path [(status, reason)], supporters, author email
+IDEAS = [
+    (
+        "Nachbarschaftsplattform für alle Ortsteile",
+        "Eine App, in der Vereine, Nachbarn und Verwaltung Neuigkeiten teilen, Hilfe anbieten und Termine ankündigen – besonders für die kleineren Ortsteile, in denen es kaum noch Aushänge gibt.",
+        3,
+        Idea.Source.CITIZEN,
+        [
+            (Idea.Status.IN_POOL, "Passt zum Handlungsfeld „Vernetzte Stadtgesellschaft“."),
+            (
+                Idea.Status.PRIORITISED,
+                "In der Priorisierungsrunde 2024 auf Platz 1: hoher Bedarf aus der Bürgerbefragung, geringe Kosten.",
+            ),
+            (Idea.Status.IN_IMPLEMENTATION, "Der Rat hat die Einführung am 12.09.2024 beschlossen."),
+        ],
+        5,
+        "buergerin@lindenfeld.example",
+    ),
+    (
+        "Mitarbeitendenkarte als Wallet-Pass aufs Smartphone",
+        "Statt einer Plastikkarte den Dienstausweis als Pass in der Wallet des Smartphones anbieten – freiwillig, für alle, die das möchten.",
+        1,
+        Idea.Source.STAFF,
+        [
+            (Idea.Status.IN_POOL, "Gute Idee für den digitalen Arbeitsplatz."),
+            (Idea.Status.PRIORITISED, "Schnell umsetzbar, geringe Kosten."),
+            (Idea.Status.IN_IMPLEMENTATION, "Pilot mit dem IT-Service gestartet."),
+            (Idea.Status.REALISED, "Seit März 2025 für alle Beschäftigten auf Wunsch verfügbar."),
+        ],
+        4,
+        "fachbereich@lindenfeld.example",
+    ),
+    (
+        "Arbeitszeit digital erfassen statt Stundenzettel",
+        "Die Papier-Stundenzettel kosten jeden Monat Zeit in Personalabteilung und Fachbereichen. Ein digitales System mit Terminal und App würde das vereinfachen.",
+        1,
+        Idea.Source.DEPARTMENT,
+        [
+            (Idea.Status.IN_POOL, "Aufgenommen."),
+            (Idea.Status.PRIORITISED, "Rechtliche Pflicht zur Zeiterfassung erhöht die Dringlichkeit."),
+        ],
+        3,
+        "leitung@lindenfeld.example",
+    ),
+    (
+        "Desk Sharing im Rathaus II ausprobieren",
+        "Viele Büros sind an Homeoffice-Tagen leer. Mit buchbaren Arbeitsplätzen könnten wir Flächen sparen und Teams besser zusammenbringen.",
+        1,
+        Idea.Source.STAFF,
+        [(Idea.Status.IN_REVIEW, "Wir prüfen das zusammen mit dem Personalrat.")],
+        2,
+        "fachbereich@lindenfeld.example",
+    ),
+    (
+        "Kurze Lernhäppchen zu digitalen Werkzeugen",
+        "Eine halbe Stunde in der Mittagspause: Tipps und Tricks zu Videokonferenzen, Kalender, E-Akte. Regelmäßig und ohne Anmeldehürde.",
+        2,
+        Idea.Source.STAFF,
+        [
+            (Idea.Status.IN_POOL, "Aufgenommen."),
+            (Idea.Status.PRIORITISED, "Wird als „Wissenshäppchen to go“ umgesetzt."),
+            (Idea.Status.IN_IMPLEMENTATION, "Erste Termine stehen."),
+        ],
+        4,
+        "cdo@lindenfeld.example",
+    ),
+    (
+        "Parkausweis für Anwohnende online beantragen",
+        "Bisher muss man für den Anwohnerparkausweis ins Bürgerbüro. Das sollte komplett online gehen, mit Bezahlung und Ausweis per E-Mail.",
+        0,
+        Idea.Source.CITIZEN,
+        [(Idea.Status.IN_POOL, "Steht auf der Liste der Top-50-Leistungen.")],
+        3,
+        "buergerin@lindenfeld.example",
+    ),
+    (
+        "Öffentliches WLAN am Marktplatz",
+        "Freies WLAN am Marktplatz und im Kurpark würde Gästen und Händlern helfen.",
+        4,
+        Idea.Source.CITIZEN,
+        [
+            (
+                Idea.Status.DECLINED,
+                "Der Marktplatz ist bereits über das Freifunk-Netz der Stadtwerke versorgt; ein zweites Netz lohnt sich nicht.",
+            )
+        ],
+        1,
+        "buergerin@lindenfeld.example",
+    ),
+    (
+        "Sitzungsunterlagen des Rates nur noch digital",
+        "Ratsmitglieder bekommen Tablets, die Papierversand entfällt.",
+        0,
+        Idea.Source.WORKSHOP,
+        [],
+        0,
+        "rat@lindenfeld.example",
+    ),
+]
+
+
+def _load_demo_ideas(users: dict[str, User], fields: list[FieldOfAction]) -> None:
+    team = users["cdo@lindenfeld.example"]
+    supporters = list(users.values())
+    for title, description, field_index, source, path, support_count, author_email in IDEAS:
+        author = users[author_email]
+        idea = Idea.objects.create(
+            title=title,
+            description=description,
+            field_of_action=fields[field_index],
+            source=source,
+            author=author,
+            moderation=Moderation.PUBLISHED,
+            benefits_citizens=source in (Idea.Source.CITIZEN, Idea.Source.WORKSHOP),
+            benefits_staff=source in (Idea.Source.STAFF, Idea.Source.DEPARTMENT),
+        )
+        StatusChange.objects.create(
+            idea=idea, to_status=Idea.Status.SUBMITTED, reason="Eingereicht.", changed_by=author
+        )
+        for status, reason in path:
+            StatusChange.objects.create(
+                idea=idea, from_status=idea.status, to_status=status, reason=reason, changed_by=team
+            )
+            idea.status = status
+        idea.save()
+        for supporter in supporters[:support_count]:
+            idea_support(idea=idea, user=supporter)
+    first = Idea.objects.get(title=IDEAS[0][0])
+    Comment.objects.create(
+        idea=first,
+        author=users["rat@lindenfeld.example"],
+        text="Bitte die Vereine früh einbinden, sonst bleibt die Plattform leer.",
+        moderation=Moderation.PUBLISHED,
+    )
+    Comment.objects.create(
+        idea=first,
+        author=users["buergerin@lindenfeld.example"],
+        text="In Nachbardörfern läuft so etwas schon gut.",
+        moderation=Moderation.PENDING,
+    )
+    first.comment_count = 1
+    first.save(update_fields=["comment_count"])
+    ideas_embed_missing()
+
+
 def load_demo() -> list[DemoAccount]:
     """Create the demo town, its organisation, one account per role and its strategy (idempotent)."""
     with transaction.atomic():
@@ -257,4 +404,5 @@ def load_demo() -> list[DemoAccount]:
                         target_date=target_date,
                         position=goal_position,
                     )
+            _load_demo_ideas(users, list(strategy.fields_of_action.order_by("position")))
     return ACCOUNTS

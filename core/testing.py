@@ -5,6 +5,7 @@ from itertools import count
 from django.test import TestCase
 
 from accounts.models import Membership, OrgUnit, Role, User
+from ideas.models import Comment, Idea, Moderation
 from municipality.models import Municipality
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
 
@@ -43,6 +44,20 @@ def make_glossary_entry(*, strategy: Strategy, **overrides) -> GlossaryEntry:
     overrides.setdefault("term", f"Begriff {next(_sequence)}")
     overrides.setdefault("definition", "Was der Begriff hier bedeutet.")
     return GlossaryEntry.objects.create(strategy=strategy, **overrides)
+
+
+def make_idea(**overrides) -> Idea:
+    """A published idea; embeddings are left out unless a test asks (ideas.services computes them)."""
+    overrides.setdefault("title", f"Idee {next(_sequence)}")
+    overrides.setdefault("description", "Eine Beschreibung, was besser werden soll.")
+    overrides.setdefault("moderation", Moderation.PUBLISHED)
+    return Idea.objects.create(**overrides)
+
+
+def make_comment(*, idea: Idea, **overrides) -> Comment:
+    overrides.setdefault("text", "Ein Kommentar.")
+    overrides.setdefault("moderation", Moderation.PUBLISHED)
+    return Comment.objects.create(idea=idea, **overrides)
 
 
 class BaseTestCase(TestCase):

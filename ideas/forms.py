@@ -51,6 +51,11 @@ class StaffIdeaForm(IdeaForm):
     class Meta(IdeaForm.Meta):
         fields = [*IdeaForm.Meta.fields, "source"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = False
+        self.fields["source"].initial = Idea.Source.STAFF
+
 
 class AnonymousIdeaForm(HoneypotMixin, IdeaForm):
     author_name = forms.CharField(

@@ -226,3 +226,20 @@ def idea_merge(*, duplicate: Idea, into: Idea, reason: str, by: User) -> Idea:
     )
     into.refresh_from_db()
     return into
+
+
+def ideas_embed_missing(*, batch_size: int = 64) -> int:
+    """Compute embeddings for ideas that have none yet, in batches; returns how many were embedded."""
+    done = 0
+    while True:
+        ideas = list(
+            Idea.objects.filter(embedding__isnull=True).order_by("pk").only("pk", "title", "description")[:batch_size]
+        )
+        if not ideas:
+            return done
+        vectors = embed_passages([idea_text(i.title, i.description) for i in ideas])
+        if vectors is None:
+            return done
+        for idea, vector in zip(ideas, vectors, strict=True):
+            Idea.objects.filter(pk=idea.pk).update(embedding=vector)
+        done += len(ideas)

@@ -7,7 +7,7 @@ A new URL pattern fails `test_every_url_pattern_has_an_expectation` until it is 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
+from core.testing import BaseTestCase, make_comment, make_idea
 
 ALL = ["anonymous", "citizen", "staff", "lead", "council", "team", "admin"]
 LOGGED_IN = ALL[1:]
@@ -18,7 +18,7 @@ ADMIN = ["admin"]
 # Patterns that are not pages of their own: Django admin, the API (tested in */tests/test_*api*.py),
 # language switching, e-mail confirmation links and logout (tested in accounts).
 SKIPPED_NAMESPACES = {"admin", "api"}
-SKIPPED_NAMES = {"set_language", "healthz", "accounts:confirm", "accounts:logout", "accounts:password_change_done"}
+SKIPPED_NAMES = {"set_language", "healthz", "accounts:confirm", "accounts:logout", "ideas:confirm"}
 
 
 def named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -39,7 +39,22 @@ class AuthorisationMatrixTests(BaseTestCase):
         """URL name → (personas that may open it, URL kwargs)."""
         token, _ = ApiToken.issue(user=self.staff, name="matrix")
         field, goal, term = {"pk": self.field.pk}, {"pk": self.goal.pk}, {"pk": self.term.pk}
+        idea = make_idea(title="Matrix-Idee")
+        comment = make_comment(idea=idea)
         return {
+            "ideas:list": (ALL, {}),
+            "ideas:export_csv": (ALL, {}),
+            "ideas:export_xlsx": (ALL, {}),
+            "ideas:create": (ALL, {}),
+            "ideas:similar": (ALL, {}),
+            "ideas:detail": (ALL, {"pk": idea.pk}),
+            "ideas:report": (ALL, {"kind": "comment", "pk": comment.pk}),
+            "ideas:moderation": (TEAM, {}),
+            "ideas:status": (TEAM, {"pk": idea.pk}),
+            "ideas:merge": (TEAM, {"pk": idea.pk}),
+            "ideas:support": (LOGGED_IN, {"pk": idea.pk}),
+            "ideas:comment": (LOGGED_IN, {"pk": idea.pk}),
+            "ideas:moderate": (TEAM, {"kind": "idea", "pk": idea.pk}),
             "core:home": (ALL, {}),
             "core:audit_log": (TEAM, {}),
             "strategy:detail": (ALL, {}),
@@ -70,7 +85,7 @@ class AuthorisationMatrixTests(BaseTestCase):
         self.assertEqual(named_patterns() - set(self.expectations()), set())
 
     def test_each_role_gets_exactly_what_it_may_see(self) -> None:
-        post_only = {"accounts:token_revoke"}
+        post_only = {"accounts:token_revoke", "ideas:support", "ideas:comment", "ideas:moderate"}
         for name, (allowed, kwargs) in self.expectations().items():
             url = reverse(name, kwargs=kwargs)
             for persona, user in self.personas().items():
@@ -91,7 +106,11 @@ class AuthorisationMatrixTests(BaseTestCase):
 
     def test_unsafe_requests_are_refused_for_roles_without_permission(self) -> None:
         for name, (allowed, kwargs) in self.expectations().items():
-            if set(allowed) >= set(INTERNAL) or name.startswith("accounts:"):
+            if (
+                set(allowed) >= set(INTERNAL)
+                or name.startswith("accounts:")
+                or name in ("ideas:support", "ideas:comment")
+            ):
                 continue  # pages everyone may use; their own tests cover their POSTs
             url = reverse(name, kwargs=kwargs)
             for persona, user in self.personas().items():

@@ -11,4 +11,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo town Lindenfeld (fictional) is ready. Demo logins:"))
         width = max(len(a.email) for a in accounts)
         for account in accounts:
-            self.stdout.write(f"  {account.email.ljust(width)}  {DEMO_PASSWORD}  {account.role.label}")
+            lead = f" ({account.unit}, lead)" if account.is_lead else ""
+            self.stdout.write(f"  {account.email.ljust(width)}  {DEMO_PASSWORD}  {account.role.label}{lead}")

@@ -1,0 +1,118 @@
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.api import StaffTokenAuth
+from ideas.models import Comment, Idea
+from ideas.services import idea_support
+from ideas.similarity import similar_ideas
+
+router = Router(tags=["ideas"])
+
+
+class IdeaOut(Schema):
+    id: int
+    title: str
+    description: str
+    status: str
+    source: str
+    field_of_action_id: int | None
+    benefits_citizens: bool
+    benefits_staff: bool
+    benefits_businesses: bool
+    support_count: int
+    comment_count: int
+    submitted_at: datetime
+    merged_into_id: int | None
+
+
+class IdeaFilters(Schema):
+    status: Idea.Status | None = None
+    source: Idea.Source | None = None
+    field_of_action: int | None = None
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    changed_at: datetime
+
+
+class IdeaDetailOut(IdeaOut):
+    status_changes: list[StatusChangeOut]
+
+    @staticmethod
+    def resolve_status_changes(obj: Idea) -> list:
+        return list(obj.status_changes.all())
+
+
+class SimilarOut(Schema):
+    id: int
+    title: str
+    score: float
+    status: str
+
+
+class CommentOut(Schema):
+    id: int
+    parent_id: int | None
+    text: str
+    created_at: datetime
+
+
+class SupportOut(Schema):
+    idea_id: int
+    support_count: int
+    created: bool
+
+
+@router.get("/ideas", response=list[IdeaOut], summary="Published ideas, newest first")
+@paginate(LimitOffsetPagination)
+def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> list:
+    ideas = Idea.objects.public().order_by("-submitted_at", "-pk")
+    if filters.status:
+        ideas = ideas.filter(status=filters.status)
+    if filters.source:
+        ideas = ideas.filter(source=filters.source)
+    if filters.field_of_action:
+        ideas = ideas.filter(field_of_action_id=filters.field_of_action)
+    return ideas
+
+
+@router.get("/ideas/similar", response=list[SimilarOut], summary="Published ideas similar to a text, best first")
+def idea_similar(request: HttpRequest, text: str, limit: int = 5) -> list:
+    if not 1 <= limit <= 50:
+        raise HttpError(422, "limit must be between 1 and 50.")
+    if len(text) > 2000:
+        raise HttpError(422, "text must be at most 2000 characters.")
+    return [match.__dict__ for match in similar_ideas(text, limit=limit)]
+
+
+@router.get("/ideas/{idea_id}", response=IdeaDetailOut, summary="One published idea with its public status history")
+def idea_detail(request: HttpRequest, idea_id: int) -> Idea:
+    return get_object_or_404(Idea.objects.public(), pk=idea_id)
+
+
+@router.get("/ideas/{idea_id}/comments", response=list[CommentOut], summary="Published comments of an idea")
+@paginate(LimitOffsetPagination)
+def idea_comments(request: HttpRequest, idea_id: int) -> list:
+    idea = get_object_or_404(Idea.objects.public(), pk=idea_id)
+    return Comment.objects.public().filter(idea=idea).order_by("created_at", "pk")
+
+
+@router.post(
+    "/ideas/{idea_id}/support",
+    response=SupportOut,
+    auth=StaffTokenAuth(),
+    summary="Support an idea as the token's user (idempotent)",
+)
+def idea_support_api(request: HttpRequest, idea_id: int) -> dict:
+    idea = get_object_or_404(Idea.objects.public().exclude(status=Idea.Status.MERGED), pk=idea_id)
+    created = idea_support(idea=idea, user=request.auth)
+    idea.refresh_from_db(fields=["support_count"])
+    return {"idea_id": idea.pk, "support_count": idea.support_count, "created": created}
