@@ -7,7 +7,7 @@ go") appear as fields of action and goals here and as projects in later capabili
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from auditlog.context import set_actor
@@ -304,7 +304,8 @@ IDEAS = [
 def _load_demo_ideas(users: dict[str, User], fields: list[FieldOfAction]) -> None:
     team = users["cdo@lindenfeld.example"]
     supporters = list(users.values())
-    for title, description, field_index, source, path, support_count, author_email in IDEAS:
+    start = datetime(2023, 9, 1, 10, 0, tzinfo=UTC)
+    for number, (title, description, field_index, source, path, support_count, author_email) in enumerate(IDEAS):
         author = users[author_email]
         idea = Idea.objects.create(
             title=title,
@@ -315,15 +316,19 @@ def _load_demo_ideas(users: dict[str, User], fields: list[FieldOfAction]) -> Non
             moderation=Moderation.PUBLISHED,
             benefits_citizens=source in (Idea.Source.CITIZEN, Idea.Source.WORKSHOP),
             benefits_staff=source in (Idea.Source.STAFF, Idea.Source.DEPARTMENT),
+            submitted_at=start + timedelta(days=45 * number),
         )
+        when = idea.submitted_at
         StatusChange.objects.create(
-            idea=idea, to_status=Idea.Status.SUBMITTED, reason="Eingereicht.", changed_by=author
+            idea=idea, to_status=Idea.Status.SUBMITTED, reason="Eingereicht.", changed_by=author, changed_at=when
         )
         for status, reason in path:
+            when += timedelta(days=60)
             StatusChange.objects.create(
-                idea=idea, from_status=idea.status, to_status=status, reason=reason, changed_by=team
+                idea=idea, from_status=idea.status, to_status=status, reason=reason, changed_by=team, changed_at=when
             )
             idea.status = status
+        idea.last_activity_at = when
         idea.save()
         for supporter in supporters[:support_count]:
             idea_support(idea=idea, user=supporter)

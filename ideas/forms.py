@@ -1,23 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.honeypot import HoneypotMixin
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
 from strategy.models import FieldOfAction
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see; bots fill it in. Its label tells screen-reader users to leave it empty."""
-
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Your submission looks automated and was not accepted."))
-        return ""
 
 
 class IdeaForm(forms.ModelForm):
@@ -141,7 +128,7 @@ class IdeaFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False)
     field = forms.ModelChoiceField(label=_("Field of action"), required=False, queryset=FieldOfAction.objects.none())
-    source = forms.ChoiceField(label=_("Source"), required=False)
+    source = forms.ChoiceField(label=pgettext_lazy("origin of an idea", "Source"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -3,6 +3,8 @@
 from django import forms, template
 from django.forms.boundfield import BoundField
 
+from core.honeypot import HoneypotInput
+
 register = template.Library()
 
 _CHECK_WIDGETS = (forms.CheckboxInput,)
@@ -10,7 +12,7 @@ _CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 @register.inclusion_tag("core/forms/field.html")
-def kern_field(field: BoundField) -> dict:
+def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
     """Render one form field the KERN way: label, optional hint, error and input, linked for screen readers."""
     widget = field.field.widget
     described_by = []
@@ -24,7 +26,10 @@ def kern_field(field: BoundField) -> dict:
     if field.errors:
         attrs["aria-invalid"] = "true"
     error = " kern-form-input__input--error" if field.errors else ""
-    if isinstance(widget, _CHECK_WIDGETS):
+    if isinstance(widget, HoneypotInput):
+        kind = "honeypot"
+        attrs["class"] = "kern-form-input__input"
+    elif isinstance(widget, _CHECK_WIDGETS):
         kind = "check"
         attrs["class"] = "kern-form-check__checkbox" + (" kern-form-check__checkbox--error" if field.errors else "")
     elif isinstance(widget, _CHOICE_LIST_WIDGETS):
@@ -35,7 +40,7 @@ def kern_field(field: BoundField) -> dict:
     else:
         kind = "input"
         attrs["class"] = "kern-form-input__input" + error
-    return {"field": field, "kind": kind, "widget_html": field.as_widget(attrs=attrs)}
+    return {"field": field, "kind": kind, "widget_html": field.as_widget(attrs=attrs), "mark_optional": mark_optional}
 
 
 @register.filter

@@ -70,7 +70,7 @@ class SubmitTests(BaseTestCase):
     def test_the_honeypot_refuses_bots_and_writes_nothing(self) -> None:
         response = self.client.post(
             reverse("ideas:create"),
-            {**VALID, "author_email": "bot@example.org", "consent": "on", "website": "http://spam.example"},
+            {**VALID, "author_email": "bot@example.org", "consent": "on", "homepage_url": "http://spam.example"},
         )
         self.assertContains(response, "Ihre Eingabe wirkt automatisiert und wurde nicht angenommen.")
         self.assertFalse(Idea.objects.exists())
