@@ -1,0 +1,118 @@
+"""Supports per second over real HTTP: gunicorn on 127.0.0.1, load from separate processes.
+
+Each request is a logged-in person supporting one idea (POST with CSRF token, as the page's
+button does). The run is bounded in time and in requests; afterwards the database must hold
+exactly one support per successful request.
+"""
+
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils.crypto import get_random_string
+
+from accounts.models import Role, User
+from bench.load_client import PROCESSES, THREADS_PER_PROCESS, worker
+from ideas.models import Idea, Support
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _prepare(people: int) -> tuple[list[tuple[str, str]], list[int], list[int]]:
+    """Fresh people with sessions; returns (session key, csrf) pairs, their ids and idea ids."""
+    stamp = get_random_string(6).lower()
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        [
+            User(email=f"load{stamp}{i}@bench.example", full_name=f"Last {i}", role=Role.CITIZEN, password=password)
+            for i in range(people)
+        ]
+    )
+    users = list(User.objects.filter(email__startswith=f"load{stamp}").order_by("pk"))
+    sessions = []
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append((store.session_key, get_random_string(32)))
+    ideas = list(
+        Idea.objects.public().exclude(status=Idea.Status.MERGED).order_by("?").values_list("pk", flat=True)[:500]
+    )
+    return sessions, [u.pk for u in users], ideas
+
+
+def supports_per_second(*, seconds: float = 10, people: int = 200) -> dict:
+    sessions, user_ids, ideas = _prepare(people)
+    # Every (person, idea) pair once: each successful request must add exactly one support.
+    jobs = [(key, csrf, idea) for idea in ideas for key, csrf in sessions]
+    port = _free_port()
+    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING", "ETAPPE_EMBEDDINGS": "off"}
+    root = Path(settings.BASE_DIR)
+    server = subprocess.Popen(  # noqa: S603 - fixed command line, our own server
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "4",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=root,
+        env=env,
+    )
+    try:
+        _wait_for(port)
+        started = time.monotonic()
+        deadline = started + seconds
+        cookies = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        chunks = [(port, jobs[i::PROCESSES], deadline, cookies) for i in range(PROCESSES)]
+        with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+            outcomes = pool.map(worker, chunks)
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ok = sum(o for o, _ in outcomes)
+    failed = sum(f for _, f in outcomes)
+    stored = Support.objects.filter(user_id__in=user_ids).count()
+    return {
+        "requests_ok": ok,
+        "requests_failed": failed,
+        "seconds": round(elapsed, 2),
+        "supports_per_second": round(ok / elapsed, 1) if elapsed else 0.0,
+        "supports_stored": stored,
+        "each_counted_once": stored == ok,
+        "clients": f"{PROCESSES} processes × {THREADS_PER_PROCESS} threads",
+        "server": "gunicorn, 4 workers × 4 threads",
+    }

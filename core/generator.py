@@ -1,0 +1,261 @@
+"""Deterministic test data at town or city scale, with varied German text.
+
+Texts are built from parts (a subject, what should happen, where, why) so that ideas differ
+in wording and topic the way real idea pools do, which keeps search and similarity honest.
+Everything is seeded: the same scale gives the same data on SQLite and PostgreSQL.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import Membership, OrgUnit, Role, User
+from core.demo import load_demo
+from ideas.models import Comment, Idea, Moderation, StatusChange, Support
+from ideas.text import stems_of
+from strategy.models import FieldOfAction, Strategy
+
+
+@dataclass(frozen=True)
+class Scale:
+    ideas: int
+    users: int
+    supports: int
+    comments: int
+
+
+SCALES = {
+    "town": Scale(ideas=500, users=300, supports=3_000, comments=1_000),
+    "city": Scale(ideas=20_000, users=5_000, supports=200_000, comments=50_000),
+}
+
+SUBJECTS = [
+    ("den Anwohnerparkausweis", "Anwohnerparken"),
+    ("die Hundesteuer-Anmeldung", "Hundesteuer"),
+    ("die Meldebescheinigung", "Meldebescheinigung"),
+    ("den Wohngeldantrag", "Wohngeld"),
+    ("den Bauantrag", "Bauantrag"),
+    ("die Sperrmüllabholung", "Sperrmüll"),
+    ("die Kita-Platzvergabe", "Kita-Platz"),
+    ("die Gewerbeanmeldung", "Gewerbeanmeldung"),
+    ("die Terminvergabe im Bürgerbüro", "Terminvergabe"),
+    ("die Zeiterfassung", "Zeiterfassung"),
+    ("die Urlaubsanträge", "Urlaubsantrag"),
+    ("die Eingangspost", "Posteingang"),
+    ("die Ratsunterlagen", "Ratsunterlagen"),
+    ("die Reisekostenabrechnung", "Reisekosten"),
+    ("die Straßenbeleuchtung", "Straßenbeleuchtung"),
+    ("die Parkplatzsuche in der Innenstadt", "Parkleitsystem"),
+    ("die Mängelmeldungen", "Mängelmelder"),
+    ("das WLAN in öffentlichen Gebäuden", "Bürger-WLAN"),
+    ("die Stadtbibliothek", "Bibliothek"),
+    ("das Schwimmbad", "Schwimmbad"),
+    ("die Radwege", "Radwege"),
+    ("den Busfahrplan", "Busfahrplan"),
+    ("die Abfallkalender", "Abfallkalender"),
+    ("die Friedhofsverwaltung", "Friedhof"),
+    ("die Anmeldung zur Volkshochschule", "Volkshochschule"),
+    ("die Vereinsförderung", "Vereinsförderung"),
+    ("die Spielplätze", "Spielplätze"),
+    ("die Grünflächenpflege", "Grünflächen"),
+    ("die Luftqualität", "Luftqualität"),
+    ("die Schulanmeldung", "Schulanmeldung"),
+    ("das Fundbüro", "Fundbüro"),
+    ("die Veranstaltungsgenehmigung", "Veranstaltungen"),
+    ("die Sitzungen der Ausschüsse", "Ausschusssitzungen"),
+    ("die E-Akte", "E-Akte"),
+    ("das Intranet", "Intranet"),
+    ("die Fortbildungen für Beschäftigte", "Fortbildung"),
+    ("die Videokonferenzen", "Videokonferenz"),
+    ("die Dienstfahrzeuge", "Dienstfahrzeuge"),
+    ("die Besprechungsräume", "Raumbuchung"),
+    ("die Seniorenberatung", "Seniorenberatung"),
+]
+ACTIONS = [
+    "vollständig online anbieten",
+    "per App erledigen lassen",
+    "ohne Papier abwickeln",
+    "mit einem Chatbot unterstützen",
+    "in Leichter Sprache erklären",
+    "mit Online-Terminbuchung verbinden",
+    "über das Bürgerkonto abrufbar machen",
+    "mit einer Statusanzeige versehen",
+    "automatisch an Fristen erinnern lassen",
+    "als offene Daten veröffentlichen",
+    "mit Sensoren messen",
+    "auf einer Karte zeigen",
+    "mit QR-Codes vereinfachen",
+    "in einem Portal bündeln",
+    "mit digitaler Unterschrift ermöglichen",
+    "per E-Mail bestätigen",
+    "barrierefrei gestalten",
+    "mehrsprachig anbieten",
+    "mit den Nachbarkommunen gemeinsam lösen",
+    "mit einer Schulung begleiten",
+]
+PLACES = [
+    "in allen Ortsteilen",
+    "im Rathaus",
+    "in der Innenstadt",
+    "für Familien",
+    "für ältere Menschen",
+    "für Unternehmen",
+    "für Vereine",
+    "für die Beschäftigten",
+    "für Schulen",
+    "am Bahnhof",
+    "im Kurpark",
+    "in der Stadtbibliothek",
+    "für Pendlerinnen und Pendler",
+    "für Menschen mit Behinderung",
+    "für Neubürgerinnen und Neubürger",
+]
+REASONS = [
+    "Heute kostet das viel Zeit, weil man mehrmals ins Amt kommen muss.",
+    "Viele Anfragen wiederholen sich und könnten automatisch beantwortet werden.",
+    "Andere Städte zeigen, dass es einfacher geht.",
+    "Die Wartezeiten sind zu lang, besonders vor den Ferien.",
+    "Papierformulare gehen verloren und müssen abgetippt werden.",
+    "Wer tagsüber arbeitet, schafft es nicht zu den Öffnungszeiten.",
+    "So sparen wir Wege, Porto und Druckkosten.",
+    "Die Informationen sind heute auf viele Stellen verteilt.",
+    "Das würde auch die Kolleginnen und Kollegen im Fachbereich entlasten.",
+    "Gerade im ländlichen Raum fehlen sonst Alternativen.",
+]
+COMMENTS = [
+    "Gute Idee, das würde ich sofort nutzen.",
+    "Bitte den Datenschutz von Anfang an mitdenken.",
+    "In unserer Nachbarstadt gibt es das schon, vielleicht kann man sich austauschen?",
+    "Wichtig wäre, dass es auch ohne Smartphone geht.",
+    "Wer soll das bezahlen?",
+    "Das Problem kenne ich aus dem Fachbereich, die Lösung wäre eine große Hilfe.",
+    "Wie lange würde die Umsetzung dauern?",
+    "Ich unterstütze das, aber bitte barrierefrei.",
+]
+STATUS_WEIGHTS = [
+    (Idea.Status.SUBMITTED, 20),
+    (Idea.Status.IN_REVIEW, 10),
+    (Idea.Status.IN_POOL, 35),
+    (Idea.Status.DECLINED, 12),
+    (Idea.Status.PRIORITISED, 10),
+    (Idea.Status.IN_IMPLEMENTATION, 8),
+    (Idea.Status.REALISED, 5),
+]
+
+
+def idea_text(rng: random.Random) -> tuple[str, str]:
+    subject, keyword = rng.choice(SUBJECTS)
+    action, place = rng.choice(ACTIONS), rng.choice(PLACES)
+    title = f"{keyword} {place} {action}"
+    reasons = rng.sample(REASONS, k=rng.randint(1, 3))
+    description = f"Wir sollten {subject} {place} {action}. " + " ".join(reasons)
+    return title[:200], description
+
+
+def generate(*, scale_name: str, seed: int = 20240314, batch: int = 5000) -> dict[str, int]:
+    """Add the demo town plus `scale` ideas, users, supports and comments. Returns what was created."""
+    scale = SCALES[scale_name]
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
+    load_demo()
+    fields = list(FieldOfAction.objects.filter(strategy=Strategy.objects.current()).order_by("position"))
+    units = list(OrgUnit.objects.all())
+    password = make_password(None)  # unusable: generated people cannot log in
+    with transaction.atomic():
+        first_new = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        User.objects.bulk_create(
+            [
+                User(
+                    email=f"person{first_new + i}@generated.example",
+                    full_name=f"Person {first_new + i}",
+                    role=Role.STAFF if i % 5 == 0 else Role.CITIZEN,
+                    password=password,
+                )
+                for i in range(scale.users)
+            ],
+            batch_size=batch,
+        )
+        people = list(
+            User.objects.filter(email__endswith="@generated.example").order_by("pk").values_list("pk", flat=True)
+        )
+        staff = people[::5]
+        Membership.objects.bulk_create(
+            [Membership(user_id=pk, unit=rng.choice(units)) for pk in staff], batch_size=batch, ignore_conflicts=True
+        )
+
+        start = datetime(2022, 1, 1, 8, 0, tzinfo=UTC)
+        statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
+        ideas = []
+        for _ in range(scale.ideas):
+            title, description = idea_text(rng)
+            submitted = start + timedelta(minutes=rng.randint(0, 60 * 24 * 1400))
+            idea = Idea(
+                title=title,
+                description=description,
+                field_of_action=rng.choice(fields),
+                source=rng.choice(Idea.Source.values),
+                status=rng.choices(statuses, weights)[0],
+                moderation=Moderation.PUBLISHED if rng.random() > 0.03 else Moderation.PENDING,
+                author_id=rng.choice(people),
+                benefits_citizens=rng.random() < 0.6,
+                benefits_staff=rng.random() < 0.4,
+                benefits_businesses=rng.random() < 0.2,
+                submitted_at=submitted,
+                last_activity_at=submitted,
+            )
+            # bulk_create skips Idea.save(), so the stems are set here the same way.
+            idea.search_stems = " ".join(sorted(stems_of(f"{title} {description}")))
+            ideas.append(idea)
+        Idea.objects.bulk_create(ideas, batch_size=batch)
+        idea_ids = list(Idea.objects.filter(author_id__in=people).order_by("pk").values_list("pk", flat=True))
+
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    idea=idea, to_status=Idea.Status.SUBMITTED, reason="Eingereicht.", changed_at=idea.submitted_at
+                )
+                for idea in ideas
+            ],
+            batch_size=batch,
+        )
+
+        # Supports: a skewed distribution (a few ideas get many), each person at most once per idea.
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) < scale.supports:
+            idea_id = idea_ids[
+                min(int(rng.paretovariate(1.2)) - 1, len(idea_ids) - 1)
+                if rng.random() < 0.3
+                else rng.randrange(len(idea_ids))
+            ]
+            pairs.add((idea_id, rng.choice(people)))
+        Support.objects.bulk_create([Support(idea_id=i, user_id=u) for i, u in pairs], batch_size=batch)
+
+        comments = [
+            Comment(
+                idea_id=rng.choice(idea_ids),
+                author_id=rng.choice(people),
+                text=rng.choice(COMMENTS),
+                moderation=Moderation.PUBLISHED,
+            )
+            for _ in range(scale.comments)
+        ]
+        Comment.objects.bulk_create(comments, batch_size=batch)
+
+    _recount_all()
+    return {"users": scale.users, "ideas": scale.ideas, "supports": scale.supports, "comments": scale.comments}
+
+
+def _recount_all() -> None:
+    """Denormalised counters, set in one statement each."""
+    supports = Support.objects.filter(idea=OuterRef("pk")).values("idea").annotate(n=Count("pk")).values("n")
+    comments = (
+        Comment.objects.filter(idea=OuterRef("pk"), moderation=Moderation.PUBLISHED)
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Idea.objects.update(support_count=Coalesce(Subquery(supports), 0), comment_count=Coalesce(Subquery(comments), 0))
