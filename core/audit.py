@@ -40,3 +40,28 @@ HISTORY_KINDS = {
 def history_model(kind: str) -> type[models.Model] | None:
     label = HISTORY_KINDS.get(kind)
     return apps.get_model(label) if label else None
+
+
+def display_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for one entry, without a database query.
+
+    auditlog's own changes_display_dict loads every referenced object (one query per foreign
+    key per entry); here references show as their number and choices by their label.
+    """
+    model = entry.content_type.model_class()
+    rows = []
+    for name, values in entry.changes_dict.items():
+        before, after = (list(values) + ["", ""])[:2]
+        label = name
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a field removed since the entry was written
+                field = None
+            if field is not None:
+                label = str(getattr(field, "verbose_name", name))
+                choices = dict(getattr(field, "flatchoices", None) or [])
+                if choices:
+                    before, after = (str(choices.get(v, v)) if v not in (None, "None") else "" for v in (before, after))
+        rows.append((label, "" if before in (None, "None") else str(before), "" if after in (None, "None") else str(after)))
+    return rows

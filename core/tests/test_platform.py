@@ -103,3 +103,23 @@ class ErrorPageTests(BaseTestCase):
         response = self.client.get("/gibt-es-nicht/")
         self.assertEqual(response.status_code, 404)
         self.assertContains(response, "Seite nicht gefunden", status_code=404)
+
+
+class AuditQueryTests(BaseTestCase):
+    def test_the_audit_trail_page_does_not_query_per_entry(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from core.testing import make_goal
+
+        self.login(self.team)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as context:
+                self.assertEqual(self.client.get(reverse("core:audit_log")).status_code, 200)
+            return len(context.captured_queries)
+
+        before = count()
+        for i in range(10):
+            make_goal(field=self.field, title=f"Ziel {i}")
+        self.assertEqual(count(), before)
