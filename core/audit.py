@@ -51,7 +51,7 @@ def display_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
     model = entry.content_type.model_class()
     rows = []
     for name, values in entry.changes_dict.items():
-        before, after = (list(values) + ["", ""])[:2]
+        before, after = [*list(values), "", ""][:2]
         label = name
         if model is not None:
             try:
@@ -63,5 +63,7 @@ def display_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
                 choices = dict(getattr(field, "flatchoices", None) or [])
                 if choices:
                     before, after = (str(choices.get(v, v)) if v not in (None, "None") else "" for v in (before, after))
-        rows.append((label, "" if before in (None, "None") else str(before), "" if after in (None, "None") else str(after)))
+        rows.append(
+            (label, "" if before in (None, "None") else str(before), "" if after in (None, "None") else str(after))
+        )
     return rows

@@ -12,7 +12,15 @@ class IdeasConfig(AppConfig):
         from ideas.models import Comment, Idea, Report
 
         auditlog.register(
-            Idea, exclude_fields=["support_count", "comment_count", "last_activity_at", "search_stems", "embedding"]
+            Idea,
+            exclude_fields=[
+                "support_count",
+                "comment_count",
+                "last_activity_at",
+                "search_stems",
+                "embedding",
+                "sparse_terms",
+            ],
         )
         auditlog.register(Comment)
         auditlog.register(Report)

@@ -115,6 +115,7 @@ class Idea(models.Model):
     # Derived for matching; kept in the row so similar ideas need no second pass over the text.
     search_stems = models.TextField(blank=True, editable=False)
     embedding = models.BinaryField(null=True, blank=True, editable=False)
+    sparse_terms = models.BinaryField(null=True, blank=True, editable=False)
 
     objects = IdeaQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from ideas.embeddings import embed_passages, idea_text
+from ideas.embeddings import embed_texts, idea_text
 from ideas.models import TRANSITIONS, Comment, Follow, Idea, Moderation, Report, StatusChange, Support
 from ideas.permissions import contributions_need_moderation
 
@@ -51,9 +51,9 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
         idea.source = Idea.Source.CITIZEN
     idea.status = Idea.Status.SUBMITTED
     idea.submitted_at = idea.last_activity_at = now
-    vectors = embed_passages([idea_text(idea.title, idea.description)])
+    vectors = embed_texts([idea_text(idea.title, idea.description)])
     if vectors:
-        idea.embedding = vectors[0]
+        idea.embedding, idea.sparse_terms = vectors[0].dense, vectors[0].sparse
     with transaction.atomic():
         idea.save()
         StatusChange.objects.create(
@@ -237,9 +237,9 @@ def ideas_embed_missing(*, batch_size: int = 64) -> int:
         )
         if not ideas:
             return done
-        vectors = embed_passages([idea_text(i.title, i.description) for i in ideas])
+        vectors = embed_texts([idea_text(i.title, i.description) for i in ideas])
         if vectors is None:
             return done
         for idea, vector in zip(ideas, vectors, strict=True):
-            Idea.objects.filter(pk=idea.pk).update(embedding=vector)
+            Idea.objects.filter(pk=idea.pk).update(embedding=vector.dense, sparse_terms=vector.sparse)
         done += len(ideas)

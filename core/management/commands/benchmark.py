@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, runs: int, load_seconds: float, **options) -> None:
         vendor = connection.vendor
-        logging.getLogger("etappe.request").setLevel(logging.WARNING)  # one line per timed request would drown the table
+        logging.getLogger("etappe.request").setLevel(
+            logging.WARNING
+        )  # one line per timed request would drown the table
         started = time.perf_counter()
         results = [*page_results(runs=runs), similarity_result(runs=runs)]
         load = supports_per_second(seconds=load_seconds) if load_seconds > 0 else None
