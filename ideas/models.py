@@ -123,7 +123,10 @@ class Idea(models.Model):
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-submitted_at", "-pk"]
-        indexes = [models.Index(fields=["moderation", "status", "-submitted_at"], name="idea_list_idx")]
+        indexes = [
+            models.Index(fields=["moderation", "status", "-submitted_at"], name="idea_list_idx"),
+            models.Index(fields=["moderation", "-submitted_at", "-id"], name="idea_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -28,7 +28,10 @@ def contributions_need_moderation(user: User) -> bool:
 def access_idea(user: User, pk: int) -> Idea:
     """An idea the user may see: published ones, one's own, and for moderators all confirmed ones."""
     return get_object_or_404(
-        Idea.objects.visible_to(user).select_related("field_of_action", "author", "merged_into"), pk=pk
+        Idea.objects.visible_to(user)
+        .select_related("field_of_action", "author", "merged_into")
+        .defer("embedding", "sparse_terms", "search_stems"),
+        pk=pk,
     )
 
 

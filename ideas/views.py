@@ -51,6 +51,8 @@ from ideas.similarity import similar_ideas
 from ideas.text import stems_of
 
 PAGE_SIZE = 20
+# Columns the list never shows; the embeddings alone are about 3.5 kB per row.
+LIST_DEFERRED = ("embedding", "sparse_terms", "search_stems", "hidden_reason", "author_email")
 ANONYMOUS_LIMIT = (5, 3600)  # submissions per address per hour
 SORTS = {
     "newest": ["-submitted_at", "-pk"],
@@ -62,7 +64,7 @@ SORTS = {
 def filtered_ideas(request: HttpRequest) -> tuple[IdeaFilterForm, QuerySet[Idea]]:
     """The list's filters, search and sort, shared by the page, its htmx partial and the exports."""
     form = IdeaFilterForm(request.GET or None)
-    ideas = Idea.objects.visible_to(request.user).select_related("field_of_action")
+    ideas = Idea.objects.visible_to(request.user).select_related("field_of_action").defer(*LIST_DEFERRED)
     sort = "newest"
     if form.is_valid():
         data = form.cleaned_data
@@ -143,10 +145,23 @@ def idea_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def similar(request: HttpRequest) -> HttpResponse:
-    """Similar ideas for the text being typed (htmx) or for an idea page."""
-    text = f"{request.GET.get('title', '')} {request.GET.get('description', '')} {request.GET.get('text', '')}".strip()
-    matches = similar_ideas(text, limit=5) if len(text) >= 8 else []
-    return render(request, "ideas/_similar.html", {"matches": matches, "typed": bool(text)})
+    """Similar ideas for the text being typed, or for an idea (loaded by its page after rendering).
+
+    htmx gets the list alone; without JavaScript the same URL is a page of its own.
+    """
+    idea = None
+    if request.GET.get("idea", "").isdigit():
+        idea = access_idea(request.user, int(request.GET["idea"]))
+        text = f"{idea.title} {idea.description}"
+    else:
+        text = (
+            f"{request.GET.get('title', '')} {request.GET.get('description', '')} {request.GET.get('text', '')}".strip()
+        )
+    matches = similar_ideas(text, limit=5, exclude_id=idea.pk if idea else None) if len(text) >= 8 else []
+    context = {"matches": matches, "typed": bool(text), "idea": idea}
+    if request.htmx:
+        return render(request, "ideas/_similar.html", context)
+    return render(request, "ideas/similar.html", context)
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -185,12 +200,14 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     if not can_support(request.user) or not idea.is_public or idea.status == Idea.Status.MERGED:
         raise PermissionDenied
-    if request.POST.get("action") == "withdraw":
+    withdraw = request.POST.get("action") == "withdraw"
+    if withdraw:
         idea_unsupport(idea=idea, user=request.user)
     else:
         idea_support(idea=idea, user=request.user)
     idea.refresh_from_db(fields=["support_count"])
-    has_supported = Support.objects.filter(idea=idea, user=request.user).exists()
+    # Either way the outcome is known: after withdrawing there is no support, otherwise there is one.
+    has_supported = not withdraw
     if request.htmx:
         return render(
             request, "ideas/_support.html", {"idea": idea, "has_supported": has_supported, "can_support": True}

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.demo import load_demo
+from ideas.models import Idea
 from strategy.models import FieldOfAction, Goal, Strategy
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -113,6 +114,10 @@ class AccessibilityTests(StaticLiveServerTestCase):
                 field.get_absolute_url(),
                 reverse("accounts:login"),
                 reverse("accounts:register"),
+                reverse("ideas:list"),
+                reverse("ideas:create"),
+                Idea.objects.public().first().get_absolute_url(),
+                reverse("ideas:report", args=["idea", Idea.objects.public().first().pk]),
                 reverse("strategy:detail"),
             ],
         )
@@ -131,6 +136,11 @@ class AccessibilityTests(StaticLiveServerTestCase):
                 reverse("strategy:field_delete", args=[field.pk]),
                 reverse("core:history", args=["strategy", Strategy.objects.current().pk]),
                 reverse("core:audit_log"),
+                reverse("ideas:moderation"),
+                reverse("ideas:create"),
+                Idea.objects.public().first().get_absolute_url(),
+                reverse("ideas:status", args=[Idea.objects.public().first().pk]),
+                reverse("ideas:merge", args=[Idea.objects.public().first().pk]),
                 reverse("accounts:profile"),
                 reverse("accounts:tokens"),
                 reverse("accounts:organisation"),

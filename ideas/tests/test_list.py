@@ -92,3 +92,22 @@ class ExportTests(BaseTestCase):
         values = [[cell.value for cell in row] for row in sheet.iter_rows()]
         self.assertEqual(len(values), 3)
         self.assertNotIn("geheim@example.org", str(values))
+
+
+class SimilarViewTests(BaseTestCase):
+    def test_an_idea_page_loads_its_similar_ideas_afterwards_and_works_without_javascript(self) -> None:
+        idea = make_idea(title="Anwohnerparkausweis online beantragen", description="Parkausweis digital.")
+        make_idea(title="Parkausweis für Anwohnende digital", description="Ohne Termin im Bürgerbüro.")
+        url = reverse("ideas:similar") + f"?idea={idea.pk}"
+        self.assertContains(self.client.get(idea.get_absolute_url()), url.replace("&", "&amp;"))
+        fragment = self.client.get(url, headers={"hx-request": "true"})
+        self.assertContains(fragment, "Parkausweis für Anwohnende digital")
+        self.assertNotContains(fragment, "<html")
+        self.assertNotContains(fragment, "Anwohnerparkausweis online beantragen")
+        page = self.client.get(url)
+        self.assertContains(page, "<html")
+        self.assertContains(page, "Parkausweis für Anwohnende digital")
+
+    def test_similar_ideas_of_a_hidden_idea_are_not_shown(self) -> None:
+        idea = make_idea(moderation=Moderation.HIDDEN)
+        self.assertEqual(self.client.get(reverse("ideas:similar"), {"idea": idea.pk}).status_code, 404)
