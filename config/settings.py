@@ -237,10 +237,14 @@ LOGGING = {
 }
 
 # Platform settings
+# How often a process checks whether its in-memory index of idea embeddings is stale.
+SIMILARITY_INDEX_RECHECK_SECONDS = float(os.environ.get("SIMILARITY_INDEX_RECHECK_SECONDS", "5"))
 ETAPPE_API_TOKEN_PREFIX = "etp_"  # noqa: S105 - a public prefix, not a secret
 
 if ETAPPE_ENV == "test":
     # Fast hashing keeps the suite quick; production uses Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change ideas between requests in one process; the index must see every change.
+    SIMILARITY_INDEX_RECHECK_SECONDS = 0
     LOGGING["root"]["level"] = "WARNING"
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"

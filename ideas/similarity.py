@@ -8,10 +8,12 @@ z-scored over all ideas. Without a model, lexical alone decides.
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Max, Q
+from django.conf import settings
+from django.db.models import Count, Max, Q
 from scipy.sparse import csr_matrix
 
 from ideas.embeddings import DIMENSIONS, embed_query, from_bytes, get_embedder, sparse_from_bytes
@@ -68,14 +70,21 @@ class _EmbeddingIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: tuple | None = None
+        self._checked_at = 0.0
         self._ids = np.zeros(0, dtype=np.int64)
         self._dense = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self._sparse = None
 
-    def _current_version(self) -> tuple:
-        summary = Idea.objects.filter(_matchable()).aggregate(changed=Max("updated_at"), top=Max("pk"))
-        count = Idea.objects.filter(_matchable(), embedding__isnull=False).count()
-        return (summary["changed"], summary["top"], count)
+    def _current_version(self) -> tuple | None:
+        """What the index was built from; checked at most every few seconds, so new ideas show up within that."""
+        now = time.monotonic()
+        if self._version is not None and now - self._checked_at < settings.SIMILARITY_INDEX_RECHECK_SECONDS:
+            return self._version
+        self._checked_at = now
+        summary = Idea.objects.filter(_matchable()).aggregate(
+            changed=Max("updated_at"), top=Max("pk"), embedded=Count("pk", filter=Q(embedding__isnull=False))
+        )
+        return (summary["changed"], summary["top"], summary["embedded"])
 
     def _rebuild(self) -> None:
         rows = Idea.objects.filter(_matchable(), embedding__isnull=False).values_list("pk", "embedding", "sparse_terms")

@@ -187,9 +187,6 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_moderate": moderator,
         "comment_form": CommentForm(),
         "status_form": StatusChangeForm(idea=idea) if moderator else None,
-        "similar": similar_ideas(f"{idea.title} {idea.description}", limit=5, exclude_id=idea.pk)
-        if idea.is_public
-        else [],
     }
     return render(request, "ideas/idea_detail.html", context)
 
