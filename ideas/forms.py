@@ -137,3 +137,23 @@ class IdeaFilterForm(forms.Form):
         self.fields["source"].choices = [("", _("all")), *Idea.Source.choices]
         self.fields["field"].queryset = FieldOfAction.objects.order_by("position", "title")
         self.fields["field"].empty_label = _("all")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "Columns: Titel, Beschreibung (required); Handlungsfeld, Status, Eingereicht am, Quelle (optional). At most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Please upload a .csv or .xlsx file."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.csv", views.idea_export, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.idea_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("new/", views.idea_create, name="create"),
+    path("import/", views.idea_import, name="import"),
     path("similar/", views.similar, name="similar"),
     path("confirm/<str:token>/", views.idea_confirm, name="confirm"),
     path("moderation/", views.moderation_queue, name="moderation"),

@@ -1,5 +1,8 @@
 import csv
+import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,11 +23,13 @@ from ideas.forms import (
     HideForm,
     IdeaFilterForm,
     IdeaForm,
+    ImportForm,
     MergeForm,
     ReportForm,
     StaffIdeaForm,
     StatusChangeForm,
 )
+from ideas.importing import ideas_import, parse_ideas
 from ideas.models import Comment, Idea, Moderation, Report, Support
 from ideas.permissions import (
     access_comment,
@@ -322,3 +327,39 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(kept)
     candidates = similar_ideas(f"{duplicate.title} {duplicate.description}", limit=5, exclude_id=duplicate.pk)
     return render(request, "ideas/merge_form.html", {"form": form, "idea": duplicate, "candidates": candidates})
+
+
+def _import_path(token: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.bin"
+
+
+@login_required
+def idea_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with every error by line → import all rows or none."""
+    if not can_moderate(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("action") == "import":
+        token = request.session.get("idea_import", "")
+        path = _import_path(token) if token.isalnum() else None
+        if path is None or not path.exists():
+            messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
+            return redirect("ideas:import")
+        result = parse_ideas(path.read_bytes())
+        if not result.ok:
+            return render(request, "ideas/import.html", {"form": ImportForm(), "result": result})
+        ideas = ideas_import(result=result, by=request.user)
+        path.unlink(missing_ok=True)
+        del request.session["idea_import"]
+        messages.success(request, _("%(count)d ideas were imported.") % {"count": len(ideas)})
+        return redirect("ideas:list")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        result = parse_ideas(data)
+        if result.ok:
+            token = secrets.token_hex(16)
+            _import_path(token).parent.mkdir(parents=True, exist_ok=True)
+            _import_path(token).write_bytes(data)
+            request.session["idea_import"] = token
+    return render(request, "ideas/import.html", {"form": form, "result": result})

@@ -50,6 +50,7 @@ class AuthorisationMatrixTests(BaseTestCase):
             "ideas:detail": (ALL, {"pk": idea.pk}),
             "ideas:report": (ALL, {"kind": "comment", "pk": comment.pk}),
             "ideas:moderation": (TEAM, {}),
+            "ideas:import": (TEAM, {}),
             "ideas:status": (TEAM, {"pk": idea.pk}),
             "ideas:merge": (TEAM, {"pk": idea.pk}),
             "ideas:support": (LOGGED_IN, {"pk": idea.pk}),
