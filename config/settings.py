@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "municipality",
     "strategy",
     "ideas",
+    "participation",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("municipality/", include("municipality.urls")),
     path("strategy/", include("strategy.urls")),
     path("ideas/", include("ideas.urls")),
+    path("participation/", include("participation.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -34,6 +34,8 @@ HISTORY_KINDS = {
     "field": "strategy.FieldOfAction",
     "goal": "strategy.Goal",
     "idea": "ideas.Idea",
+    "stakeholder": "participation.Stakeholder",
+    "workshop": "participation.Workshop",
 }
 
 

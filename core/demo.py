@@ -17,6 +17,7 @@ from accounts.models import Membership, OrgUnit, Role, User
 from ideas.models import Comment, Idea, Moderation, StatusChange
 from ideas.services import idea_support, ideas_embed_missing
 from municipality.models import Municipality
+from participation.models import Stakeholder, Workshop
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
 
 DEMO_PASSWORD = "etappe-demo"  # noqa: S105 - the documented demo password
@@ -350,6 +351,47 @@ def _load_demo_ideas(users: dict[str, User], fields: list[FieldOfAction]) -> Non
     ideas_embed_missing()
 
 
+# name, kind, category, influence, interest
+STAKEHOLDERS = [
+    ("Seniorenbeirat Lindenfeld", Stakeholder.Kind.GROUP, Stakeholder.Category.SOCIAL, 3, 5),
+    ("Werbegemeinschaft Innenstadt", Stakeholder.Kind.ORGANISATION, Stakeholder.Category.BUSINESS, 4, 4),
+    ("Heimatverein Ortsteil Nord", Stakeholder.Kind.ORGANISATION, Stakeholder.Category.ASSOCIATIONS, 2, 5),
+    ("Stadtwerke Lindenfeld", Stakeholder.Kind.ORGANISATION, Stakeholder.Category.BUSINESS, 5, 3),
+    ("Jugendparlament", Stakeholder.Kind.GROUP, Stakeholder.Category.POLITICS, 2, 4),
+    ("Personalrat der Stadtverwaltung", Stakeholder.Kind.GROUP, Stakeholder.Category.ADMINISTRATION, 4, 5),
+    ("Gesamtschule Lindenfeld", Stakeholder.Kind.ORGANISATION, Stakeholder.Category.EDUCATION, 2, 3),
+]
+
+
+def _load_demo_participation() -> None:
+    stakeholders = {
+        name: Stakeholder.objects.create(
+            name=name, kind=kind, category=category, influence=influence, interest=interest
+        )
+        for name, kind, category, influence, interest in STAKEHOLDERS
+    }
+    workshop = Workshop.objects.create(
+        title="Zukunftswerkstatt „Digitales Lindenfeld“",
+        held_on=date(2023, 10, 14),
+        place="Bürgerhaus Nord",
+        participants=48,
+        outcomes="Größter Wunsch: ein gemeinsamer digitaler Treffpunkt für Vereine und Nachbarschaften in den Ortsteilen. "
+        "Außerdem: Termine im Bürgerbüro online buchen, Sitzbänke und WLAN im Kurpark.",
+    )
+    workshop.stakeholders.set(
+        [
+            stakeholders["Seniorenbeirat Lindenfeld"],
+            stakeholders["Heimatverein Ortsteil Nord"],
+            stakeholders["Jugendparlament"],
+        ]
+    )
+    platform = Idea.objects.get(title=IDEAS[0][0])
+    workshop.ideas.add(platform)
+    for name in ("Seniorenbeirat Lindenfeld", "Heimatverein Ortsteil Nord"):
+        stakeholders[name].ideas.add(platform)
+    stakeholders["Personalrat der Stadtverwaltung"].ideas.add(Idea.objects.get(title=IDEAS[3][0]))
+
+
 def load_demo() -> list[DemoAccount]:
     """Create the demo town, its organisation, one account per role and its strategy (idempotent)."""
     with transaction.atomic():
@@ -410,4 +452,5 @@ def load_demo() -> list[DemoAccount]:
                         position=goal_position,
                     )
             _load_demo_ideas(users, list(strategy.fields_of_action.order_by("position")))
+            _load_demo_participation()
     return ACCOUNTS

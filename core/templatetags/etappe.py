@@ -35,6 +35,8 @@ def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
         attrs["class"] = "kern-form-check__checkbox" + (" kern-form-check__checkbox--error" if field.errors else "")
     elif isinstance(widget, _CHOICE_LIST_WIDGETS):
         kind = "choices"
+        is_radio = isinstance(widget, forms.RadioSelect)
+        widget.attrs["class"] = "kern-form-check__radio" if is_radio else "kern-form-check__checkbox"
     elif isinstance(widget, forms.Select):
         kind = "select"
         attrs["class"] = "kern-form-input__select" + (" kern-form-input__select--error" if field.errors else "")

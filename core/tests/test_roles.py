@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken
 from core.testing import BaseTestCase, make_comment, make_idea
+from participation.models import Stakeholder, Workshop
 
 ALL = ["anonymous", "citizen", "staff", "lead", "council", "team", "admin"]
 LOGGED_IN = ALL[1:]
@@ -40,6 +41,8 @@ class AuthorisationMatrixTests(BaseTestCase):
         token, _ = ApiToken.issue(user=self.staff, name="matrix")
         field, goal, term = {"pk": self.field.pk}, {"pk": self.goal.pk}, {"pk": self.term.pk}
         idea = make_idea(title="Matrix-Idee")
+        stakeholder = Stakeholder.objects.create(name="Matrix-Verein")
+        workshop = Workshop.objects.create(title="Matrix-Werkstatt", held_on="2024-06-01")
         comment = make_comment(idea=idea)
         return {
             "ideas:list": (ALL, {}),
@@ -51,6 +54,17 @@ class AuthorisationMatrixTests(BaseTestCase):
             "ideas:report": (ALL, {"kind": "comment", "pk": comment.pk}),
             "ideas:moderation": (TEAM, {}),
             "ideas:import": (TEAM, {}),
+            "participation:stakeholders": (INTERNAL, {}),
+            "participation:stakeholder_create": (TEAM, {}),
+            "participation:stakeholder_detail": (INTERNAL, {"pk": stakeholder.pk}),
+            "participation:stakeholder_edit": (TEAM, {"pk": stakeholder.pk}),
+            "participation:stakeholder_delete": (TEAM, {"pk": stakeholder.pk}),
+            "participation:workshops": (INTERNAL, {}),
+            "participation:workshop_create": (TEAM, {}),
+            "participation:workshop_detail": (INTERNAL, {"pk": workshop.pk}),
+            "participation:workshop_edit": (TEAM, {"pk": workshop.pk}),
+            "participation:workshop_delete": (TEAM, {"pk": workshop.pk}),
+            "participation:workshop_idea": (TEAM, {"pk": workshop.pk}),
             "ideas:status": (TEAM, {"pk": idea.pk}),
             "ideas:merge": (TEAM, {"pk": idea.pk}),
             "ideas:support": (LOGGED_IN, {"pk": idea.pk}),

@@ -1,0 +1,11 @@
+"""The stakeholder register holds names of people and organisations: internal to read, the strategy team edits."""
+
+from accounts.models import User
+
+
+def can_see_participation(user: User) -> bool:
+    return user.is_authenticated and user.is_internal
+
+
+def can_edit_participation(user: User) -> bool:
+    return user.is_authenticated and user.is_strategy_team

@@ -1,0 +1,126 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.editing import confirm_delete_view, save_form_view
+from participation.forms import OutcomeIdeaForm, StakeholderForm, WorkshopForm
+from participation.grid import MARGIN, SIZE, grid_dots
+from participation.models import Stakeholder, Workshop
+from participation.permissions import can_edit_participation, can_see_participation
+from participation.services import workshop_outcome_to_idea
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def stakeholder_list(request: HttpRequest) -> HttpResponse:
+    _require(can_see_participation(request.user))
+    stakeholders = Stakeholder.objects.all()
+    category = request.GET.get("category", "")
+    if category in Stakeholder.Category.values:
+        stakeholders = stakeholders.filter(category=category)
+    stakeholders = list(stakeholders[:500])
+    context = {
+        "stakeholders": stakeholders,
+        "dots": grid_dots(stakeholders),
+        "categories": Stakeholder.Category.choices,
+        "category": category,
+        "can_edit": can_edit_participation(request.user),
+        "grid": {"size": SIZE, "margin": MARGIN, "inner": SIZE - MARGIN, "middle_x": MARGIN + (SIZE - MARGIN) / 2, "middle_y": (SIZE - MARGIN) / 2},
+    }
+    return render(request, "participation/stakeholder_list.html", context)
+
+
+@login_required
+def stakeholder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_see_participation(request.user))
+    stakeholder = get_object_or_404(Stakeholder, pk=pk)
+    context = {
+        "stakeholder": stakeholder,
+        "ideas": stakeholder.ideas.only("pk", "title", "status"),
+        "workshops": stakeholder.workshops.only("pk", "title", "held_on"),
+        "can_edit": can_edit_participation(request.user),
+    }
+    return render(request, "participation/stakeholder_detail.html", context)
+
+
+@login_required
+def stakeholder_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(can_edit_participation(request.user))
+    stakeholder = get_object_or_404(Stakeholder, pk=pk) if pk else None
+    form = StakeholderForm(request.POST or None, instance=stakeholder)
+    title = _("Edit stakeholder") if stakeholder else _("New stakeholder")
+    cancel = stakeholder.get_absolute_url() if stakeholder else reverse("participation:stakeholders")
+    return save_form_view(request, form=form, title=title, cancel_url=cancel)
+
+
+@login_required
+def stakeholder_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_edit_participation(request.user))
+    stakeholder = get_object_or_404(Stakeholder, pk=pk)
+    return confirm_delete_view(
+        request,
+        obj=stakeholder,
+        cancel_url=stakeholder.get_absolute_url(),
+        success_url=reverse("participation:stakeholders"),
+    )
+
+
+@login_required
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    _require(can_see_participation(request.user))
+    page = Paginator(Workshop.objects.prefetch_related("stakeholders"), 20).get_page(request.GET.get("page"))
+    return render(
+        request, "participation/workshop_list.html", {"page": page, "can_edit": can_edit_participation(request.user)}
+    )
+
+
+@login_required
+def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_see_participation(request.user))
+    workshop = get_object_or_404(Workshop, pk=pk)
+    context = {
+        "workshop": workshop,
+        "stakeholders": workshop.stakeholders.all(),
+        "ideas": workshop.ideas.only("pk", "title", "status"),
+        "can_edit": can_edit_participation(request.user),
+    }
+    return render(request, "participation/workshop_detail.html", context)
+
+
+@login_required
+def workshop_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(can_edit_participation(request.user))
+    workshop = get_object_or_404(Workshop, pk=pk) if pk else None
+    form = WorkshopForm(request.POST or None, instance=workshop)
+    title = _("Edit workshop") if workshop else _("New workshop")
+    cancel = workshop.get_absolute_url() if workshop else reverse("participation:workshops")
+    return save_form_view(request, form=form, title=title, cancel_url=cancel)
+
+
+@login_required
+def workshop_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_edit_participation(request.user))
+    workshop = get_object_or_404(Workshop, pk=pk)
+    return confirm_delete_view(
+        request, obj=workshop, cancel_url=workshop.get_absolute_url(), success_url=reverse("participation:workshops")
+    )
+
+
+@login_required
+def workshop_idea(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn an outcome of the workshop into an idea that keeps its origin."""
+    _require(can_edit_participation(request.user))
+    workshop = get_object_or_404(Workshop, pk=pk)
+    form = OutcomeIdeaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        idea = workshop_outcome_to_idea(workshop=workshop, idea=form.save(commit=False), by=request.user)
+        return redirect(idea)
+    return render(request, "participation/workshop_idea.html", {"form": form, "workshop": workshop})
