@@ -33,7 +33,13 @@ def stakeholder_list(request: HttpRequest) -> HttpResponse:
         "categories": Stakeholder.Category.choices,
         "category": category,
         "can_edit": can_edit_participation(request.user),
-        "grid": {"size": SIZE, "margin": MARGIN, "inner": SIZE - MARGIN, "middle_x": MARGIN + (SIZE - MARGIN) / 2, "middle_y": (SIZE - MARGIN) / 2},
+        "grid": {
+            "size": SIZE,
+            "margin": MARGIN,
+            "inner": SIZE - MARGIN,
+            "middle_x": MARGIN + (SIZE - MARGIN) / 2,
+            "middle_y": (SIZE - MARGIN) / 2,
+        },
     }
     return render(request, "participation/stakeholder_list.html", context)
 
