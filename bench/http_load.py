@@ -45,7 +45,7 @@ def _prepare(people: int) -> tuple[list[tuple[str, str]], list[int], list[int]]:
     """Fresh people with sessions; returns (session key, csrf) pairs, their ids and idea ids."""
     stamp = get_random_string(6).lower()
     password = make_password(None)
-    users = User.objects.bulk_create(
+    User.objects.bulk_create(
         [
             User(email=f"load{stamp}{i}@bench.example", full_name=f"Last {i}", role=Role.CITIZEN, password=password)
             for i in range(people)

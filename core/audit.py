@@ -12,6 +12,11 @@ from accounts.models import User
 PAGE_SIZE = 25
 
 
+def can_see_history(user: User) -> bool:
+    """One object's history names colleagues, so it stays inside the administration."""
+    return user.is_authenticated and user.is_internal
+
+
 def can_see_audit_log(user: User) -> bool:
     """The whole trail across all objects: strategy team and administrators."""
     return user.is_authenticated and user.is_strategy_team

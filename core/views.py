@@ -10,8 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from core.audit import PAGE_SIZE, can_see_audit_log, history_model, render_history
-from strategy.permissions import can_see_history
+from core.audit import PAGE_SIZE, can_see_audit_log, can_see_history, history_model, render_history
 
 
 @require_GET

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.honeypot import HoneypotMixin
+from ideas.importing import MAX_BYTES
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
 from strategy.models import FieldOfAction
 
@@ -154,6 +155,6 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Please upload a .csv or .xlsx file."))
-        if upload.size > 5 * 1024 * 1024:
+        if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload

@@ -10,11 +10,6 @@ def can_edit_strategy(user: User) -> bool:
     return user.is_authenticated and user.is_strategy_team
 
 
-def can_see_history(user: User) -> bool:
-    """The audit trail names colleagues, so it stays inside the administration."""
-    return user.is_authenticated and user.is_internal
-
-
 def require_strategy_editor(user: User) -> None:
     if not can_edit_strategy(user):
         raise PermissionDenied

@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.audit import can_see_history
 from core.editing import confirm_delete_view, save_form_view
 from municipality.models import Municipality
 from strategy.forms import FieldOfActionForm, GlossaryEntryForm, GoalForm, StrategyForm
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
-from strategy.permissions import can_edit_strategy, can_see_history, require_strategy_editor
+from strategy.permissions import can_edit_strategy, require_strategy_editor
 
 
 def _current_strategy() -> Strategy:
