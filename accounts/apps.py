@@ -9,8 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from accounts import privacy_sections
         from accounts.models import Membership, OrgUnit, User
 
         auditlog.register(User, include_fields=["email", "full_name", "role", "is_active"])
         auditlog.register(OrgUnit)
         auditlog.register(Membership)
+        privacy_sections.register()

@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, Role, User
@@ -82,3 +83,28 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name"]
         help_texts = {"name": _("What the token is for, e.g. “Dashboard in the intranet”.")}
+
+
+class DeleteAccountForm(forms.Form):
+    """Asks for the password again before an account is deleted."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Enter your password to confirm that you want to delete your account."),
+    )
+
+    def __init__(self, *args, user: User, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # authenticate() rather than check_password(): wrong guesses count towards the same
+        # lock-out (django-axes) as wrong passwords at the login.
+        checked = authenticate(self.request, username=self.user.email, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(_("The password is not correct."))
+        return password

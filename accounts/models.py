@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django admin access follows the role; see save().
     is_staff = models.BooleanField(_("admin access"), default=False, editable=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set when the person deleted their account: the row stays, scrubbed, as a pseudonym for the
+    # audit trail and for official decisions they took (see accounts/privacy.py).
+    erased_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -68,6 +72,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return gettext("Deleted account #%(number)s") % {"number": self.pk}
         return self.full_name or self.email
 
     def save(self, *args, **kwargs) -> None:

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, Role, User
 
 
 def can_use_api_tokens(user: User) -> bool:
@@ -13,6 +13,15 @@ def can_use_api_tokens(user: User) -> bool:
 
 def can_see_organisation(user: User) -> bool:
     return user.is_authenticated and user.is_internal
+
+
+def can_delete_own_account(user: User) -> bool:
+    """Everyone may delete their account, except the last administrator: someone must remain."""
+    if not user.is_authenticated:
+        return False
+    if user.role != Role.ADMINISTRATOR:
+        return True
+    return User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exclude(pk=user.pk).exists()
 
 
 def access_token_by_owner(user: User, pk: int) -> ApiToken:

@@ -10,6 +10,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("profile/", views.profile, name="profile"),
+    path("profile/data.json", views.data_export, name="data_export"),
+    path("profile/delete/", views.delete_account, name="delete"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

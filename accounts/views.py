@@ -1,17 +1,26 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.forms import ApiTokenForm, LoginForm, ProfileForm, RegistrationForm
+from accounts.forms import ApiTokenForm, DeleteAccountForm, LoginForm, ProfileForm, RegistrationForm
 from accounts.models import ApiToken, OrgUnit
-from accounts.permissions import access_token_by_owner, can_see_organisation, can_use_api_tokens
-from accounts.services import user_confirm, user_register
+from accounts.permissions import (
+    access_token_by_owner,
+    can_delete_own_account,
+    can_see_organisation,
+    can_use_api_tokens,
+)
+from accounts.privacy import personal_data
+from accounts.services import user_confirm, user_erase, user_register
 
 
 class LoginView(auth_views.LoginView):
@@ -47,6 +56,36 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     memberships = request.user.memberships.select_related("unit")
     return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+@require_GET
+@never_cache
+def data_export(request: HttpRequest) -> JsonResponse:
+    """Everything the platform holds about the logged-in person, as a JSON download."""
+    response = JsonResponse(
+        personal_data(request.user),
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    filename = f"etappe-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@never_cache
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """GET explains and asks for the password; POST with the right password deletes."""
+    allowed = can_delete_own_account(request.user)
+    form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST" and allowed and form.is_valid():
+        # Log out as the scrubbed account, so nothing after this point sees the old address.
+        request.user = user_erase(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account was deleted. Your ideas and comments remain without your name."))
+        return redirect("core:home")
+    return render(request, "accounts/delete.html", {"form": form, "allowed": allowed})
 
 
 @login_required

@@ -1,16 +1,24 @@
 """Supports per second over real HTTP: gunicorn on 127.0.0.1, load from separate processes.
 
-Each request is a logged-in person supporting one idea (POST with CSRF token, as the page's
-button does). The run is bounded in time and in requests; afterwards the database must hold
-exactly one support per successful request.
+Each request is a logged-in person supporting one idea (POST with session cookie and CSRF token,
+as the page's button does). Every (person, idea) pair is used once, so every successful request
+must add exactly one support: afterwards the database must hold exactly as many new supports
+as there were successful requests. The run is bounded in time and in requests.
+
+The server is started the way the README's production section runs it (gunicorn, gthread
+workers, keep-alive), with the application loaded before the workers fork and one request
+per worker thread answered before the clock starts, so the number is the steady state and
+not Django's start-up.
 """
 
+import http.client
 import multiprocessing
 import os
 import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -20,8 +28,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils.crypto import get_random_string
 
 from accounts.models import Role, User
-from bench.load_client import PROCESSES, THREADS_PER_PROCESS, worker
+from bench.load_client import CONNECTIONS_PER_PROCESS, PROCESSES, ready, worker
 from ideas.models import Idea, Support
+
+WORKERS = 2
+THREADS = 4
 
 
 def _free_port() -> int:
@@ -30,15 +41,27 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(port: int, timeout: float = 30) -> None:
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status == 200
+    except OSError:
+        return False
+
+
+def _wait_for(port: int, server: subprocess.Popen, warm: int, timeout: float = 60) -> None:
+    """Until the server answers; then `warm` concurrent requests so each worker thread has its connection."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
+    while not _healthy(port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("gunicorn did not start")
+        time.sleep(0.2)
+    with ThreadPoolExecutor(warm) as pool:
+        list(pool.map(lambda _: _healthy(port), range(warm * 4)))
 
 
 def _prepare(people: int) -> tuple[list[tuple[str, str]], list[int], list[int]]:
@@ -66,7 +89,15 @@ def _prepare(people: int) -> tuple[list[tuple[str, str]], list[int], list[int]]:
     return sessions, [u.pk for u in users], ideas
 
 
-def supports_per_second(*, seconds: float = 10, people: int = 200) -> dict:
+def supports_per_second(
+    *,
+    seconds: float = 10,
+    people: int = 200,
+    workers: int = WORKERS,
+    threads: int = THREADS,
+    processes: int = PROCESSES,
+    connections: int = CONNECTIONS_PER_PROCESS,
+) -> dict:
     sessions, user_ids, ideas = _prepare(people)
     # Every (person, idea) pair once: each successful request must add exactly one support.
     jobs = [(key, csrf, idea) for idea in ideas for key, csrf in sessions]
@@ -77,14 +108,15 @@ def supports_per_second(*, seconds: float = 10, people: int = 200) -> dict:
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "config.wsgi",
-            "-b",
+            "--bind",
             f"127.0.0.1:{port}",
-            "-w",
-            "4",
-            "-k",
+            "--workers",
+            str(workers),
+            "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(threads),
+            "--preload",
             "--log-level",
             "warning",
         ],
@@ -92,12 +124,14 @@ def supports_per_second(*, seconds: float = 10, people: int = 200) -> dict:
         env=env,
     )
     try:
-        _wait_for(port)
-        started = time.monotonic()
-        deadline = started + seconds
+        _wait_for(port, server, warm=workers * threads)
         cookies = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
-        chunks = [(port, jobs[i::PROCESSES], deadline, cookies) for i in range(PROCESSES)]
-        with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            # The clients start before the clock does; each gets its share of the pairs.
+            pool.map(ready, range(processes))
+            started = time.monotonic()
+            deadline = started + seconds
+            chunks = [(port, jobs[i::processes], deadline, cookies, connections) for i in range(processes)]
             outcomes = pool.map(worker, chunks)
         elapsed = time.monotonic() - started
     finally:
@@ -113,6 +147,6 @@ def supports_per_second(*, seconds: float = 10, people: int = 200) -> dict:
         "supports_per_second": round(ok / elapsed, 1) if elapsed else 0.0,
         "supports_stored": stored,
         "each_counted_once": stored == ok,
-        "clients": f"{PROCESSES} processes × {THREADS_PER_PROCESS} threads",
-        "server": "gunicorn, 4 workers × 4 threads",
+        "clients": f"{processes} processes × {connections} keep-alive connections (asyncio)",
+        "server": f"gunicorn, {workers} workers × {threads} threads",
     }

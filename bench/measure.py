@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from ideas.models import Idea
 from ideas.similarity import similar_ideas
+from projects.models import Milestone, Project
 from strategy.models import FieldOfAction
 
 
@@ -74,6 +75,7 @@ def page_results(*, runs: int) -> list[Result]:
     if team_user is not None:
         team.force_login(team_user, backend="django.contrib.auth.backends.ModelBackend")
     top = Idea.objects.public().order_by("-support_count").first()
+    project = Project.objects.public().order_by("-milestones_total", "pk").first()
     field = FieldOfAction.objects.order_by("pk").first()
     pages = [
         ("start page (strategy)", "/", None, anonymous),
@@ -86,6 +88,12 @@ def page_results(*, runs: int) -> list[Result]:
         ("idea list (strategy team)", "/ideas/", 60, team),
         ("moderation queue", "/ideas/moderation/", None, team),
         ("audit trail", "/audit/", None, team),
+        ("project list", "/projects/", None, anonymous),
+        ("roadmap (all projects and milestones)", "/projects/roadmap/", 150, anonymous),
+        ("roadmap (strategy team, incl. internal)", "/projects/roadmap/", 150, team),
+        ("since the strategy was adopted", "/projects/since-adoption/", None, anonymous),
+        ("project page", project.get_absolute_url() if project else "/projects/", None, anonymous),
+        ("API projects", "/api/v1/projects?limit=50", None, anonymous),
         ("API strategy", "/api/v1/strategy", None, anonymous),
         ("API ideas", "/api/v1/ideas?limit=50", None, anonymous),
         (
@@ -134,6 +142,8 @@ def data_summary() -> dict:
         "supports": Support.objects.count(),
         "comments": Comment.objects.count(),
         "users": User.objects.count(),
+        "projects": Project.objects.count(),
+        "milestones": Milestone.objects.count(),
         "latest_idea": str(Idea.objects.aggregate(latest=Max("submitted_at"))["latest"]),
     }
 

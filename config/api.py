@@ -9,11 +9,61 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import router as accounts_router
+from exchange.api import router as exchange_router
 from ideas.api import router as ideas_router
+from learning.api import router as learning_router
+from lessons.api import router as lessons_router
+from maturity.api import router as maturity_router
 from municipality.api import router as municipality_router
+from participation.api import router as participation_router
+from prioritisation.api import router as prioritisation_router
+from projects.api import router as projects_router
+from reports.api import router as reports_router
+from search.api import router as search_router
+from services.api import router as services_router
 from strategy.api import router as strategy_router
+from surveys.api import router as surveys_router
 
-api = NinjaAPI(
+ERROR = {
+    "type": "object",
+    "properties": {"message": {"type": "string"}, "errors": {"type": "array", "items": {}}},
+    "required": ["message"],
+}
+ERRORS = {
+    "401": "A valid API token of a staff account is required.",
+    "403": "The token's user may not do this.",
+    "404": "Not found (or not visible to the caller).",
+    "409": "Someone else changed the object meanwhile.",
+    "422": "The request is not valid.",
+}
+
+
+class EtappeAPI(NinjaAPI):
+    """Documents the error answers every operation can give, so clients (and schemathesis) know them."""
+
+    def get_openapi_schema(self, *args, **kwargs) -> dict:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                codes = ["401", "404", "422"]  # a wrong token is refused even where a token is optional
+                if operation.get("security"):
+                    codes.append("403")
+                if method in ("post", "patch", "put", "delete"):
+                    codes.append("409")
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": ERRORS[code],
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    )
+        return schema
+
+
+api = EtappeAPI(
     title="Etappe API",
     version="1",
     description="Open API of an Etappe installation: the municipality, its strategy and, with a token, internal data.",
@@ -36,6 +86,12 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
     return api.create_response(request, {"message": "A valid API token of a staff account is required."}, status=401)
 
 
+@api.exception_handler(OverflowError)
+def number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or filter beyond what the database can store: nothing can match it.
+    return api.create_response(request, {"message": "Not found."}, status=404)
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"message": "Not found."}, status=404)
@@ -50,3 +106,14 @@ api.add_router("", municipality_router)
 api.add_router("", strategy_router)
 api.add_router("", accounts_router)
 api.add_router("", ideas_router)
+api.add_router("", surveys_router)
+api.add_router("", projects_router)
+api.add_router("", prioritisation_router)
+api.add_router("", participation_router)
+api.add_router("", lessons_router)
+api.add_router("", search_router)
+api.add_router("", services_router)
+api.add_router("", maturity_router)
+api.add_router("", learning_router)
+api.add_router("", reports_router)
+api.add_router("", exchange_router)

@@ -65,6 +65,17 @@ INSTALLED_APPS = [
     "strategy",
     "ideas",
     "participation",
+    "surveys",
+    "prioritisation",
+    "projects",
+    "lessons",
+    "services",
+    "maturity",
+    "learning",
+    "reports",
+    "exchange",
+    # search comes last: its hooks index what the other apps created (core/plugins.py).
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -116,12 +127,36 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent connections (CONN_MAX_AGE as for PostgreSQL) here too: opening a SQLite
+    # connection per request, and closing it again (the last one to close checkpoints the WAL),
+    # cost more than everything else a small write request does. WAL lets readers go on while
+    # one writer commits; IMMEDIATE takes the write lock at BEGIN, so two writers never deadlock
+    # on a lock upgrade, and busy_timeout lets the second one wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (django.tasks): the embeddings of new and edited ideas. In production they
+# wait in a database queue (django-tasks-db) for `manage.py db_worker`; in development they run
+# at once, in the request, so nothing else has to run (ETAPPE_TASKS=database|immediate chooses);
+# tests always run them at once.
+INSTALLED_APPS += ["django_tasks_db"]
+ETAPPE_TASKS = (
+    "immediate" if ETAPPE_ENV == "test" else os.environ.get("ETAPPE_TASKS", "database" if PRODUCTION else "immediate")
+)
+if ETAPPE_TASKS not in {"database", "immediate"}:
+    raise ImproperlyConfigured("ETAPPE_TASKS must be database or immediate.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if ETAPPE_TASKS == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 # Users and login
 AUTH_USER_MODEL = "accounts.User"
@@ -213,8 +248,12 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# API pages: at most this many items per request (larger limits are refused with 422).
+NINJA_PAGINATION_MAX_LIMIT = 200
+
 # Audit trail (django-auditlog): who changed what and when.
 AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # import_all loads records as they were; it is not a change by anyone
 
 # Structured logging: JSON lines in production, readable text otherwise.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
@@ -233,6 +272,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
+        # one line per request of the exchange sync would drown everything else
+        "httpx": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
     },
 }
@@ -249,3 +290,16 @@ if ETAPPE_ENV == "test":
     SIMILARITY_INDEX_RECHECK_SECONDS = 0
     LOGGING["root"]["level"] = "WARNING"
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+# The nationwide exchange (exchange/): the address under which this installation is reachable, used
+# in the documents it publishes; limits for reading other installations' feeds.
+ETAPPE_BASE_URL = os.environ.get("ETAPPE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ETAPPE_EXCHANGE = {
+    "TIMEOUT": float(os.environ.get("ETAPPE_EXCHANGE_TIMEOUT", "10")),
+    "MAX_BYTES": int(os.environ.get("ETAPPE_EXCHANGE_MAX_BYTES", str(5 * 1024 * 1024))),
+    "CONCURRENCY": int(os.environ.get("ETAPPE_EXCHANGE_CONCURRENCY", "20")),
+    "INTERVAL_MINUTES": int(os.environ.get("ETAPPE_EXCHANGE_INTERVAL_MINUTES", "60")),
+    "PAGE_SIZE": 100,
+    # Plain http is allowed only for these hosts (tests, a hub on the same machine); others need https.
+    "INSECURE_HOSTS": env_list("ETAPPE_EXCHANGE_INSECURE_HOSTS", "127.0.0.1,localhost"),
+}

@@ -41,6 +41,9 @@ HISTORY_KINDS = {
     "idea": "ideas.Idea",
     "stakeholder": "participation.Stakeholder",
     "workshop": "participation.Workshop",
+    "project": "projects.Project",
+    "survey": "surveys.Survey",
+    "lesson": "lessons.Lesson",
 }
 
 

@@ -14,11 +14,15 @@ from auditlog.context import set_actor
 from django.db import transaction
 
 from accounts.models import Membership, OrgUnit, Role, User
+from core.plugins import app_hooks
 from ideas.models import Comment, Idea, Moderation, StatusChange
 from ideas.services import idea_support, ideas_embed_missing
 from municipality.models import Municipality
 from participation.models import Stakeholder, Workshop
+from prioritisation.demo import load_demo_prioritisation
+from projects.demo import load_demo_projects
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
+from surveys.demo import load_demo_surveys
 
 DEMO_PASSWORD = "etappe-demo"  # noqa: S105 - the documented demo password
 
@@ -453,4 +457,23 @@ def load_demo() -> list[DemoAccount]:
                     )
             _load_demo_ideas(users, list(strategy.fields_of_action.order_by("position")))
             _load_demo_participation()
+            load_demo_surveys(
+                team=users["cdo@lindenfeld.example"],
+                field=strategy.fields_of_action.order_by("position").first(),
+                stakeholders=list(Stakeholder.objects.all()),
+            )
+            load_demo_prioritisation(
+                team=users["cdo@lindenfeld.example"],
+                assessors=[
+                    users[e]
+                    for e in ("cdo@lindenfeld.example", "fachbereich@lindenfeld.example", "leitung@lindenfeld.example")
+                ],
+            )
+            load_demo_projects(
+                team=users["cdo@lindenfeld.example"],
+                fields=list(strategy.fields_of_action.order_by("position")),
+                users=users,
+            )
+            for hook in app_hooks("demo", "extend_demo"):
+                hook(users=users)
     return ACCOUNTS

@@ -7,7 +7,8 @@ Everything is seeded: the same scale gives the same data on SQLite and PostgreSQ
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -16,8 +17,10 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, OrgUnit, Role, User
 from core.demo import load_demo
+from core.plugins import app_hooks
 from ideas.models import Comment, Idea, Moderation, StatusChange, Support
 from ideas.text import stems_of
+from projects.models import Milestone, Project
 from strategy.models import FieldOfAction, Strategy
 
 
@@ -27,11 +30,17 @@ class Scale:
     users: int
     supports: int
     comments: int
+    projects: int
+    milestones_per_project: int
 
 
 SCALES = {
-    "town": Scale(ideas=500, users=300, supports=3_000, comments=1_000),
-    "city": Scale(ideas=20_000, users=5_000, supports=200_000, comments=50_000),
+    "town": Scale(ideas=500, users=300, supports=3_000, comments=1_000, projects=50, milestones_per_project=5),
+    "city": Scale(
+        ideas=20_000, users=5_000, supports=200_000, comments=50_000, projects=2_000, milestones_per_project=5
+    ),
+    # A hub: a town of its own plus what all 10,981 municipalities published (exchange/generator.py).
+    "national": Scale(ideas=500, users=300, supports=3_000, comments=1_000, projects=50, milestones_per_project=5),
 }
 
 SUBJECTS = [
@@ -244,9 +253,78 @@ def generate(*, scale_name: str, seed: int = 20240314, batch: int = 5000) -> dic
             for _ in range(scale.comments)
         ]
         Comment.objects.bulk_create(comments, batch_size=batch)
+        _generate_projects(rng, scale, fields=fields, units=units, staff=staff, batch=batch)
 
     _recount_all()
-    return {"users": scale.users, "ideas": scale.ideas, "supports": scale.supports, "comments": scale.comments}
+    counts = {
+        "users": scale.users,
+        "ideas": scale.ideas,
+        "supports": scale.supports,
+        "comments": scale.comments,
+        "projects": scale.projects,
+        "milestones": scale.projects * scale.milestones_per_project,
+    }
+    for hook in app_hooks("generator", "extend_generated"):
+        # Each app draws from its own seeded generator, so adding an app leaves the others' data as it was.
+        app_rng = random.Random(f"{seed}-{hook.__module__}")  # noqa: S311 - reproducible test data
+        counts |= hook(scale_name=scale_name, rng=app_rng, batch=batch)
+    return counts
+
+
+def _generate_projects(rng: random.Random, scale: Scale, *, fields: list, units: list, staff: list, batch: int) -> None:
+    """Projects spread over 2022–2029 with weighted milestones; progress and counters set as the app would."""
+    today = date(2026, 6, 30)  # fixed, so the same seed gives the same data on any day
+    statuses = [s for s, _label in Project.Status.choices]
+    projects, plans = [], []
+    for _ in range(scale.projects):
+        title, description = idea_text(rng)
+        start = date(2022, 1, 1) + timedelta(days=rng.randint(0, 5 * 365))
+        end = start + timedelta(days=rng.randint(120, 3 * 365))
+        milestones = []
+        for k in range(scale.milestones_per_project):
+            due = start + (end - start) * (k + 1) / scale.milestones_per_project
+            done = due + timedelta(days=rng.randint(-20, 60)) if due < today and rng.random() < 0.8 else None
+            milestones.append((f"Etappe {k + 1}: {rng.choice(ACTIONS)}", due, done if done and done <= today else None))
+        weights = [rng.randint(1, 3) for _ in milestones]
+        done_weight = sum(w for w, (_t, _d, done) in zip(weights, milestones, strict=True) if done)
+        projects.append(
+            Project(
+                title=f"Projekt {title}"[:200],
+                summary=description[:300],
+                description=description,
+                unit=rng.choice(units),
+                lead_id=rng.choice(staff),
+                status=rng.choice(statuses),
+                visibility=Project.Visibility.PUBLIC if rng.random() < 0.85 else Project.Visibility.INTERNAL,
+                planned_start=start,
+                planned_end=end,
+                budget_planned=Decimal(rng.randint(5, 500) * 1000),
+                progress=round(100 * done_weight / sum(weights)),
+                milestones_total=len(milestones),
+                milestones_done=sum(1 for _t, _d, done in milestones if done),
+                last_traffic_light=rng.choice(["", "green", "green", "yellow", "red"]),
+            )
+        )
+        plans.append((milestones, weights))
+    Project.objects.bulk_create(projects, batch_size=batch)
+    created = list(Project.objects.filter(title__startswith="Projekt ").order_by("-pk")[: scale.projects])[::-1]
+    Project.fields_of_action.through.objects.bulk_create(
+        [
+            Project.fields_of_action.through(project_id=project.pk, fieldofaction_id=rng.choice(fields).pk)
+            for project in created
+        ],
+        batch_size=batch,
+    )
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                project=project, title=title, definition_of_done="Abgenommen.", due_on=due, done_on=done, weight=w
+            )
+            for project, (milestones, weights) in zip(created, plans, strict=True)
+            for (title, due, done), w in zip(milestones, weights, strict=True)
+        ],
+        batch_size=batch,
+    )
 
 
 def _recount_all() -> None:

@@ -1,15 +1,26 @@
 """Shared test personas and factories. Every app's tests build on BaseTestCase."""
 
+from datetime import timedelta
 from itertools import count
 
+from django.core.cache import cache
 from django.test import TestCase
+from django.utils import timezone
 
 from accounts.models import Membership, OrgUnit, Role, User
 from ideas.models import Comment, Idea, Moderation
 from municipality.models import Municipality
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
+from surveys.models import Question, Survey
 
 PASSWORD = "correct horse battery staple"
+
+# Persona groups of the authorisation matrix (core/tests/test_roles.py and <app>/tests/roles.py).
+ALL = ["anonymous", "citizen", "staff", "lead", "council", "team", "admin"]
+LOGGED_IN = ALL[1:]
+INTERNAL = ["staff", "lead", "council", "team", "admin"]
+TEAM = ["team", "admin"]
+ADMIN = ["admin"]
 _sequence = count(1)
 
 
@@ -54,6 +65,30 @@ def make_idea(**overrides) -> Idea:
     return Idea.objects.create(**overrides)
 
 
+def make_survey(*, with_questions: bool = True, **overrides) -> Survey:
+    """A published survey open for four weeks, with one question of every kind."""
+    from surveys.services import question_save
+
+    now = timezone.now()
+    overrides.setdefault("title", f"Umfrage {next(_sequence)}")
+    overrides.setdefault("opens_at", now - timedelta(days=1))
+    overrides.setdefault("closes_at", now + timedelta(days=27))
+    overrides.setdefault("is_published", True)
+    survey = Survey.objects.create(**overrides)
+    if with_questions:
+        question_save(
+            question=Question(survey=survey, kind=Question.Kind.SINGLE, text="Wie oft?", required=True),
+            options=["selten", "oft"],
+        )
+        question_save(
+            question=Question(survey=survey, kind=Question.Kind.MULTIPLE, text="Was online?"),
+            options=["Termine", "Anträge", "Zahlungen"],
+        )
+        question_save(question=Question(survey=survey, kind=Question.Kind.SCALE, text="Wie wichtig?"), options=[])
+        question_save(question=Question(survey=survey, kind=Question.Kind.TEXT, text="Was noch?"), options=[])
+    return survey
+
+
 def make_comment(*, idea: Idea, **overrides) -> Comment:
     overrides.setdefault("text", "Ein Kommentar.")
     overrides.setdefault("moderation", Moderation.PUBLISHED)
@@ -83,6 +118,10 @@ class BaseTestCase(TestCase):
             field=cls.field, title="Top-50-Leistungen online", indicator="Anteil online", target_value=100, unit="%"
         )
         cls.term = make_glossary_entry(strategy=cls.strategy, term="Digitalisierung")
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # rate limits live in the cache; every test starts with none used
 
     def personas(self) -> dict[str, User | None]:
         return {

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from core import views
-from strategy.views import strategy_detail
+from reports.public import progress_home
 
 app_name = "core"
 urlpatterns = [
-    path("", strategy_detail, name="home"),
+    path("", progress_home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("history/<slug:kind>/<int:pk>/", views.history, name="history"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("leichte-sprache/", views.easy_language, name="easy_language"),
 ]

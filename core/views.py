@@ -1,4 +1,8 @@
+import datetime
+from email.utils import parseaddr
+
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -6,11 +10,17 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from core.audit import PAGE_SIZE, can_see_audit_log, can_see_history, history_model, render_history
+from municipality.models import Municipality
+
+# When the accessibility statement was prepared and last reviewed; update both on every review.
+ACCESSIBILITY_STATEMENT_PREPARED = datetime.date(2026, 11, 28)
+ACCESSIBILITY_STATEMENT_REVIEWED = datetime.date(2026, 11, 28)
 
 
 @require_GET
@@ -63,6 +73,35 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404
     obj = get_object_or_404(model, pk=pk)
     return render_history(request, obj=obj, back_url=obj.get_absolute_url())
+
+
+def feedback_contact(municipality: Municipality | None) -> dict[str, str]:
+    """Where people report barriers: the municipality's contact address if it has one, else the
+    platform's own sender address (unless it is a development placeholder), and its website."""
+    email = getattr(municipality, "contact_email", "")  # not a field yet; used once it exists
+    if not email:
+        _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        domain = sender.rpartition("@")[2]
+        if domain and "." in domain and not domain.endswith((".invalid", ".example", ".localhost", ".test")):
+            email = sender
+    return {"email": email, "website": municipality.website if municipality else ""}
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Erklärung zur Barrierefreiheit as BITV 2.0 asks for it."""
+    context = {
+        "contact": feedback_contact(Municipality.objects.current()),
+        "prepared_on": ACCESSIBILITY_STATEMENT_PREPARED,
+        "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
+        "site": request.get_host(),
+    }
+    return render(request, "core/accessibility.html", context)
+
+
+def easy_language(request: HttpRequest) -> HttpResponse:
+    """The platform explained in Leichte Sprache; in English an "Easy to read" version."""
+    template = "core/easy_language.html" if (get_language() or "").startswith("de") else "core/easy_language_en.html"
+    return render(request, template, {"contact": feedback_contact(Municipality.objects.current())})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

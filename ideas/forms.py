@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.honeypot import HoneypotMixin
-from ideas.importing import MAX_BYTES
+from core.tables import MAX_BYTES
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
 from strategy.models import FieldOfAction
 

@@ -5,21 +5,17 @@ writes `;` and Windows-1252. Headers are English or German; `title`/`Titel` and
 `description`/`Beschreibung` are required.
 """
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from core.tables import match_choice, read_table
 from ideas.models import DESCRIPTION_MAX, TITLE_MAX, Idea, Moderation, StatusChange
 from strategy.models import FieldOfAction
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADERS = {
     "title": "title", "titel": "title",
@@ -42,40 +38,6 @@ class ImportResult:
         return not self.errors and bool(self.rows)
 
 
-def _table(data: bytes) -> list[list[object]]:
-    """The file as rows of cells; raises ValueError with a readable reason."""
-    if len(data) > MAX_BYTES:
-        raise ValueError(_("The file is larger than 5 MB."))
-    if data[:4] == b"PK\x03\x04":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise ValueError(_("The Excel file cannot be read.")) from error
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ValueError(_("The file is neither UTF-8 nor Windows-1252 text.")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _choice(value: str, choices: type, label: str) -> tuple[str | None, str | None]:
-    wanted = value.strip().casefold()
-    for member in choices:
-        names = {member.value.casefold()}
-        for language in ("de", "en"):
-            with translation.override(language):
-                names.add(str(member.label).casefold())
-        if wanted in names:
-            return member.value, None
-    return None, _("unknown %(what)s “%(value)s”") % {"what": label, "value": value}
-
-
 def _when(value: object) -> tuple[datetime | None, str | None]:
     if isinstance(value, datetime):
         return (value if timezone.is_aware(value) else timezone.make_aware(value)), None
@@ -94,7 +56,7 @@ def parse_ideas(data: bytes) -> ImportResult:
     """Check every row; the result holds either clean rows or line-numbered errors."""
     result = ImportResult()
     try:
-        table = _table(data)
+        table = read_table(data)
     except ValueError as error:
         result.errors.append((1, str(error)))
         return result
@@ -152,7 +114,7 @@ def _row(values: dict, fields: dict) -> tuple[dict, list[str]]:
             problems.append(_("no field of action is called “%(value)s”") % {"value": values["field_of_action"]})
     for name, choices, label in (("status", Idea.Status, _("status")), ("source", Idea.Source, _("source"))):
         if name in values:
-            value, problem = _choice(str(values[name]), choices, label)
+            value, problem = match_choice(str(values[name]), choices, label)
             row[name] = value
             if problem:
                 problems.append(problem)

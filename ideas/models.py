@@ -59,6 +59,7 @@ class Idea(models.Model):
         STAKEHOLDER = "stakeholder", _("stakeholder")
         WORKSHOP = "workshop", _("workshop")
         SURVEY = "survey", _("survey")
+        EXCHANGE = "exchange", _("another municipality")
 
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)

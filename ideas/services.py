@@ -1,6 +1,8 @@
 """Workflows of the idea pool. Each runs in one transaction; views only validate and call."""
 
 import logging
+from collections.abc import Iterable
+from functools import partial
 
 from django.core import signing
 from django.core.mail import send_mail
@@ -51,9 +53,6 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
         idea.source = Idea.Source.CITIZEN
     idea.status = Idea.Status.SUBMITTED
     idea.submitted_at = idea.last_activity_at = now
-    vectors = embed_texts([idea_text(idea.title, idea.description)])
-    if vectors:
-        idea.embedding, idea.sparse_terms = vectors[0].dense, vectors[0].sparse
     with transaction.atomic():
         idea.save()
         StatusChange.objects.create(
@@ -61,6 +60,7 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
         )
         if idea.author_id:
             Follow.objects.get_or_create(idea=idea, user=idea.author)
+        ideas_embed_later([idea])
     if idea.moderation == Moderation.UNCONFIRMED and request is not None:
         token = signing.dumps({"idea": idea.pk, "email": idea.author_email}, salt=CONFIRM_SALT)
         link = request.build_absolute_uri(reverse("ideas:confirm", args=[token]))
@@ -228,18 +228,60 @@ def idea_merge(*, duplicate: Idea, into: Idea, reason: str, by: User) -> Idea:
     return into
 
 
-def ideas_embed_missing(*, batch_size: int = 64) -> int:
-    """Compute embeddings for ideas that have none yet, in batches; returns how many were embedded."""
-    done = 0
-    while True:
-        ideas = list(
-            Idea.objects.filter(embedding__isnull=True).order_by("pk").only("pk", "title", "description")[:batch_size]
-        )
-        if not ideas:
-            return done
-        vectors = embed_texts([idea_text(i.title, i.description) for i in ideas])
+# Ideas per engine call in the background task: large enough to keep every core busy, small
+# enough that a task run stays short and new ideas do not wait behind a long backlog.
+EMBED_BATCH = 64
+
+
+def ideas_embed_later(ideas: Iterable[Idea]) -> None:
+    """Have the background task compute the vectors of these ideas: new ones, or ones whose title or
+    description changed (their old vectors are dropped now). Until it has run, similar ideas match
+    them by their words. The task is enqueued once the current transaction has committed."""
+    from ideas.tasks import embed_ideas  # the task module imports this one
+
+    ideas = list(ideas)
+    ids = [idea.pk for idea in ideas]
+    if not ids:
+        return
+    Idea.objects.filter(pk__in=ids, embedding__isnull=False).update(embedding=None, sparse_terms=None)
+    for idea in ideas:
+        if "embedding" in idea.__dict__:
+            idea.embedding = idea.sparse_terms = None
+    transaction.on_commit(partial(embed_ideas.enqueue, ids))
+
+
+def ideas_embed_pending(*, first: Iterable[int] = (), limit: int | None = None, batch_size: int = EMBED_BATCH) -> int:
+    """Compute and store the vectors of ideas that have none, in batches: the ideas in `first`
+    before all others, then the others newest first, until none is left or `limit` ideas have been
+    embedded. Returns how many ideas got vectors.
+
+    Ideas that already have vectors are skipped, so running this twice does no harm. A vector is
+    stored only if the idea's text is still the one embedded: an edit meanwhile (which drops the
+    vectors and enqueues the task again) is never overwritten with the vectors of the old text.
+    """
+    first = list(dict.fromkeys(first))
+    tried = stored = 0
+    while limit is None or tried < limit:
+        size = batch_size if limit is None else min(batch_size, limit - tried)
+        pending = Idea.objects.filter(embedding__isnull=True).only("pk", "title", "description")
+        batch = list(pending.filter(pk__in=first[:size]))
+        first = first[size:]
+        if len(batch) < size:
+            batch += pending.exclude(pk__in=[idea.pk for idea in batch]).order_by("-pk")[: size - len(batch)]
+        if not batch:
+            break
+        vectors = embed_texts([idea_text(idea.title, idea.description) for idea in batch])
         if vectors is None:
-            return done
-        for idea, vector in zip(ideas, vectors, strict=True):
-            Idea.objects.filter(pk=idea.pk).update(embedding=vector.dense, sparse_terms=vector.sparse)
-        done += len(ideas)
+            break
+        with transaction.atomic():
+            for idea, vector in zip(batch, vectors, strict=True):
+                stored += Idea.objects.filter(
+                    pk=idea.pk, embedding__isnull=True, title=idea.title, description=idea.description
+                ).update(embedding=vector.dense, sparse_terms=vector.sparse)
+        tried += len(batch)
+    return stored
+
+
+def ideas_embed_missing(*, batch_size: int = EMBED_BATCH) -> int:
+    """Compute the vectors of every idea that has none yet, now; returns how many were embedded."""
+    return ideas_embed_pending(batch_size=batch_size)

@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -50,10 +52,13 @@ from ideas.services import (
     idea_submit,
     idea_support,
     idea_unsupport,
+    ideas_embed_later,
     report_create,
 )
 from ideas.similarity import similar_ideas
 from ideas.text import stems_of
+from participation.permissions import can_see_participation
+from surveys.models import Survey
 
 PAGE_SIZE = 20
 # Columns the list never shows; the embeddings alone are about 3.5 kB per row.
@@ -185,6 +190,11 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": idea.status_changes.select_related("changed_by"),
         "comments": comments,
         "merged_ideas": idea.merged_ideas.only("pk", "title"),
+        "origin_workshops": idea.workshops.only("pk", "title", "held_on"),
+        "origin_surveys": Survey.objects.filter(questions__answers__idea=idea)
+        .distinct()
+        .only("pk", "title", "audience"),
+        "sees_participation": can_see_participation(request.user),
         "has_supported": request.user.is_authenticated
         and Support.objects.filter(idea=idea, user=request.user).exists(),
         "can_support": can_support(request.user) and idea.is_public and idea.status != Idea.Status.MERGED,
@@ -199,7 +209,11 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def support(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = access_idea(request.user, pk)
+    # The busiest write of the pool, so it reads only what it needs: the same visibility rule as
+    # access_idea, without the related rows the idea page shows.
+    idea = get_object_or_404(
+        Idea.objects.visible_to(request.user).only("pk", "status", "moderation", "support_count"), pk=pk
+    )
     if not can_support(request.user) or not idea.is_public or idea.status == Idea.Status.MERGED:
         raise PermissionDenied
     withdraw = request.POST.get("action") == "withdraw"
@@ -207,14 +221,17 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
         idea_unsupport(idea=idea, user=request.user)
     else:
         idea_support(idea=idea, user=request.user)
+    if not request.htmx:
+        return redirect(idea)
     idea.refresh_from_db(fields=["support_count"])
     # Either way the outcome is known: after withdrawing there is no support, otherwise there is one.
-    has_supported = not withdraw
-    if request.htmx:
-        return render(
-            request, "ideas/_support.html", {"idea": idea, "has_supported": has_supported, "can_support": True}
-        )
-    return redirect(idea)
+    # The fragment needs no context processors (the header's municipality is not part of it); the
+    # CSRF token for its form is passed explicitly.
+    html = render_to_string(
+        "ideas/_support.html",
+        {"idea": idea, "has_supported": not withdraw, "can_support": True, "csrf_token": get_token(request)},
+    )
+    return HttpResponse(html)
 
 
 @login_required
@@ -348,6 +365,7 @@ def idea_import(request: HttpRequest) -> HttpResponse:
         if not result.ok:
             return render(request, "ideas/import.html", {"form": ImportForm(), "result": result})
         ideas = ideas_import(result=result, by=request.user)
+        ideas_embed_later(ideas)
         path.unlink(missing_ok=True)
         del request.session["idea_import"]
         messages.success(request, _("%(count)d ideas were imported.") % {"count": len(ideas)})

@@ -52,6 +52,7 @@ def stakeholder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stakeholder": stakeholder,
         "ideas": stakeholder.ideas.only("pk", "title", "status"),
         "workshops": stakeholder.workshops.only("pk", "title", "held_on"),
+        "surveys": stakeholder.surveys.only("pk", "title", "opens_at", "closes_at", "is_published"),
         "can_edit": can_edit_participation(request.user),
     }
     return render(request, "participation/stakeholder_detail.html", context)

@@ -35,7 +35,7 @@ def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
         attrs["class"] = "kern-form-check__checkbox" + (" kern-form-check__checkbox--error" if field.errors else "")
     elif isinstance(widget, _CHOICE_LIST_WIDGETS):
         kind = "choices"
-        is_radio = isinstance(widget, forms.RadioSelect)
+        is_radio = not isinstance(widget, forms.CheckboxSelectMultiple)  # a subclass of RadioSelect
         widget.attrs["class"] = "kern-form-check__radio" if is_radio else "kern-form-check__checkbox"
     elif isinstance(widget, forms.Select):
         kind = "select"

@@ -5,106 +5,17 @@ anything from another host. Needs /usr/bin/chromium (apt install chromium); with
 suite is skipped with a notice, except under CI, where it fails.
 """
 
-import os
-import shutil
-import unittest
-from pathlib import Path
-
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo import load_demo
+from core.testing_browser import WCAG_TAGS, AxeTestCase
 from ideas.models import Idea
+from projects.models import Project
 from strategy.models import FieldOfAction, Goal, Strategy
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between page loads are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("ETAPPE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-AXE = Path(settings.BASE_DIR) / "var" / "test-vendor" / "axe" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from surveys.models import Survey
 
 
-class AccessibilityTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not CHROMIUM or not AXE.exists():
-            message = "Accessibility suite SKIPPED: no Chromium found (apt install chromium) or axe-core missing."
-            if os.environ.get("CI"):
-                raise RuntimeError(message)
-            raise unittest.SkipTest(message)
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        cls.axe_source = AXE.read_text()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
-    def setUp(self) -> None:
-        load_demo()
-
-    def open_context(self, user: User | None, language: str):
-        context = self.browser.new_context(locale=language, extra_http_headers={"Accept-Language": language})
-        cookies = [{"name": "django_language", "value": language, "url": self.live_server_url}]
-        if user is not None:
-            self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-            cookies.append(
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": self.client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": self.live_server_url,
-                }
-            )
-        context.add_cookies(cookies)
-        return context
-
-    def audit(self, user: User | None, paths: list[str]) -> None:
-        for language in ("de", "en"):
-            self.audit_in(user, language, paths)
-
-    def audit_in(self, user: User | None, language: str, paths: list[str]) -> None:
-        context = self.open_context(user, language)
-        page = context.new_page()
-        requests: list = []
-        messages: list = []
-        page.on("request", lambda request: requests.append(request))
-        page.on("console", lambda message: messages.append(message))
-        for path in paths:
-            label = f"{user or 'anonymous'} [{language}] {path}"
-            response = page.goto(self.live_server_url + path)
-            self.assertEqual(response.status, 200, label)
-            page.evaluate(self.axe_source)
-            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-            violations = [
-                f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
-                for v in result["violations"]
-            ]
-            self.assertEqual(violations, [], label)
-            self.assertEqual(page.locator("html").get_attribute("lang"), language, label)
-        foreign = [r.url for r in requests if not r.url.startswith((self.live_server_url, "data:"))]
-        csp_errors = [m.text for m in messages if "Content Security Policy" in m.text]
-        self.assertEqual(foreign, [], f"requests to other hosts as {user} [{language}]")
-        self.assertEqual(csp_errors, [], f"CSP violations as {user} [{language}]")
-        context.close()
-
+class AccessibilityTests(AxeTestCase):
     def test_public_pages(self) -> None:
         field = FieldOfAction.objects.first()
         self.audit(
@@ -119,6 +30,8 @@ class AccessibilityTests(StaticLiveServerTestCase):
                 Idea.objects.public().first().get_absolute_url(),
                 reverse("ideas:report", args=["idea", Idea.objects.public().first().pk]),
                 reverse("strategy:detail"),
+                reverse("core:accessibility"),
+                reverse("core:easy_language"),
             ],
         )
 
@@ -142,8 +55,97 @@ class AccessibilityTests(StaticLiveServerTestCase):
                 reverse("ideas:status", args=[Idea.objects.public().first().pk]),
                 reverse("ideas:merge", args=[Idea.objects.public().first().pk]),
                 reverse("accounts:profile"),
+                reverse("accounts:delete"),
                 reverse("accounts:tokens"),
                 reverse("accounts:organisation"),
+            ],
+        )
+
+    def test_survey_pages(self) -> None:
+        open_survey = Survey.objects.get(audience=Survey.Audience.OPEN)
+        closed = Survey.objects.get(audience=Survey.Audience.INVITATION)
+        self.audit(None, [reverse("surveys:list"), open_survey.get_absolute_url()])
+        team = User.objects.get(email="cdo@lindenfeld.example")
+        text = closed.questions.get(kind="text")
+        self.audit(
+            team,
+            [
+                reverse("surveys:manage", args=[closed.pk]),
+                reverse("surveys:results", args=[closed.pk]),
+                reverse("surveys:invitations", args=[closed.pk]),
+                reverse("surveys:text_answers", args=[text.pk]),
+                reverse("surveys:answer_idea", args=[text.answers.first().pk]),
+                reverse("surveys:question_create", args=[open_survey.pk]),
+                reverse("surveys:edit", args=[open_survey.pk]),
+            ],
+        )
+
+    def test_project_pages(self) -> None:
+        project = Project.objects.get(title__startswith="Nachbarschaftsplattform")
+        pages = [
+            reverse("projects:list"),
+            reverse("projects:roadmap"),
+            reverse("projects:since"),
+            project.get_absolute_url(),
+        ]
+        self.audit(None, pages)
+        team = User.objects.get(email="cdo@lindenfeld.example")
+        self.audit(
+            team,
+            [
+                *pages,
+                reverse("projects:mine"),
+                reverse("projects:edit", args=[project.pk]),
+                reverse("projects:decide") + f"?idea={Idea.objects.filter(status='in_pool').first().pk}",
+                reverse("projects:milestone_edit", args=[project.milestones.first().pk]),
+                reverse("projects:log_create", args=[project.pk]),
+            ],
+        )
+
+    def test_prioritisation_pages(self) -> None:
+        from prioritisation.models import Criterion, PriorityRound
+        from prioritisation.services import pool_ideas, round_add_candidates, round_save, round_start_scoring
+
+        team = User.objects.get(email="cdo@lindenfeld.example")
+        staff = User.objects.get(email="fachbereich@lindenfeld.example")
+        closed = PriorityRound.objects.get(state=PriorityRound.State.CLOSED)
+        rounds = []
+        for title in ("Entwurf", "Bewertung"):
+            rounds.append(
+                round_save(
+                    priority_round=PriorityRound(title=title),
+                    assessors=[team, staff],
+                    by=team,
+                    criteria=Criterion.objects.filter(is_active=True),
+                )
+            )
+        draft, scoring = rounds
+        round_add_candidates(priority_round=scoring, ideas=pool_ideas())
+        round_start_scoring(priority_round=scoring)
+        weights = "&".join(f"w{c.pk}={c.weight if c.position else 0}" for c in closed.criteria.all())
+        self.audit(
+            team,
+            [
+                reverse("prioritisation:rounds"),
+                reverse("prioritisation:criteria"),
+                reverse("prioritisation:criterion_edit", args=[Criterion.objects.first().pk]),
+                closed.get_absolute_url(),
+                reverse("prioritisation:ranking", args=[closed.pk]),
+                reverse("prioritisation:ranking", args=[closed.pk]) + "?whatif=1&" + weights,
+                reverse("prioritisation:matrix", args=[closed.pk]),
+                reverse("prioritisation:round_create"),
+                draft.get_absolute_url(),
+                reverse("prioritisation:round_weights", args=[draft.pk]),
+                reverse("prioritisation:round_candidates", args=[draft.pk]),
+                reverse("prioritisation:round_state", args=[draft.pk]),
+            ],
+        )
+        self.audit(
+            staff,
+            [
+                scoring.get_absolute_url(),
+                reverse("prioritisation:scoring", args=[scoring.pk]),
+                reverse("prioritisation:score_candidate", args=[scoring.candidates.first().pk]),
             ],
         )
 

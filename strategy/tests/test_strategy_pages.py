@@ -9,7 +9,7 @@ from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
 
 class StrategyPageTests(BaseTestCase):
     def test_it_shows_the_strategy_on_the_start_page_in_german(self) -> None:
-        response = self.client.get("/")
+        response = self.client.get(reverse("strategy:detail"))
         self.assertContains(response, '<html lang="de"', html=False)
         self.assertContains(response, "Digitalstrategie Teststadt")
         self.assertContains(response, "Eine Stadt, in der digitale Wege kurz sind.")
@@ -19,25 +19,25 @@ class StrategyPageTests(BaseTestCase):
 
     def test_it_shows_the_strategy_in_english_when_chosen(self) -> None:
         self.client.cookies["django_language"] = "en"
-        response = self.client.get("/")
+        response = self.client.get(reverse("strategy:detail"))
         self.assertContains(response, '<html lang="en"', html=False)
         self.assertContains(response, "Our vision")
 
     def test_it_shows_an_empty_state_without_a_strategy(self) -> None:
         Strategy.objects.all().delete()
-        response = self.client.get("/")
+        response = self.client.get(reverse("strategy:detail"))
         self.assertContains(response, "Es wurde noch keine Strategie geschrieben.")
         self.assertNotContains(response, reverse("strategy:edit"))
 
     def test_it_offers_writing_the_strategy_to_the_team_when_none_exists(self) -> None:
         Strategy.objects.all().delete()
         self.login(self.team)
-        self.assertContains(self.client.get("/"), reverse("strategy:edit"))
+        self.assertContains(self.client.get(reverse("strategy:detail")), reverse("strategy:edit"))
 
     def test_it_escapes_html_in_user_content(self) -> None:
         self.strategy.vision = "<script>alert(1)</script>"
         self.strategy.save()
-        response = self.client.get("/")
+        response = self.client.get(reverse("strategy:detail"))
         self.assertNotContains(response, "<script>alert(1)</script>")
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
 
@@ -45,7 +45,7 @@ class StrategyPageTests(BaseTestCase):
         edit_url = reverse("strategy:edit")
         for name, user in self.personas().items():
             self.login(user)
-            response = self.client.get("/")
+            response = self.client.get(reverse("strategy:detail"))
             if name in {"team", "admin"}:
                 self.assertContains(response, edit_url, msg_prefix=name)
             else:
@@ -54,7 +54,7 @@ class StrategyPageTests(BaseTestCase):
     def test_its_query_count_does_not_grow_with_fields_and_goals(self) -> None:
         def count_queries() -> int:
             with CaptureQueriesContext(connection) as context:
-                self.assertEqual(self.client.get("/").status_code, 200)
+                self.assertEqual(self.client.get(reverse("strategy:detail")).status_code, 200)
             return len(context.captured_queries)
 
         before = count_queries()

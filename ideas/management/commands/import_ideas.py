@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ideas.importing import ideas_import, parse_ideas
-from ideas.services import ideas_embed_missing
+from ideas.services import ideas_embed_later
 
 
 class Command(BaseCommand):
@@ -13,7 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--dry-run", action="store_true", help="only check the file")
         parser.add_argument(
-            "--no-embed", action="store_true", help="do not compute embeddings now (run embed_ideas later)"
+            "--no-embed",
+            action="store_true",
+            help="do not hand the new ideas to the embedding task (run embed_ideas later)",
         )
 
     def handle(self, *args, path: str, dry_run: bool, no_embed: bool, **options) -> None:
@@ -37,5 +39,6 @@ class Command(BaseCommand):
             return
         ideas = ideas_import(result=result)
         if not no_embed:
-            ideas_embed_missing()
+            # In production the worker (db_worker) computes them; in development they are computed now.
+            ideas_embed_later(ideas)
         self.stdout.write(self.style.SUCCESS(f"Imported {len(ideas)} ideas."))

@@ -1,0 +1,106 @@
+"""Accessibility test base: axe-core's WCAG 2.1 A/AA rules in Debian's headless Chromium.
+
+Also asserts that no page breaks its Content-Security-Policy and that no page requests
+anything from another host. Needs /usr/bin/chromium (apt install chromium); without it the
+suites are skipped with a notice, except under CI, where they fail. Subclass `AxeTestCase`
+in `<app>/tests/test_accessibility.py` and call `self.audit(user, paths)`.
+"""
+
+import os
+import shutil
+import unittest
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from accounts.models import User
+from core.demo import load_demo
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between page loads are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ETAPPE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(settings.BASE_DIR) / "var" / "test-vendor" / "axe" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class AxeTestCase(StaticLiveServerTestCase):
+    """Base for accessibility suites: a Chromium per class, the demo loaded, `audit(user, paths)`."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not CHROMIUM or not AXE.exists():
+            message = "Accessibility suite SKIPPED: no Chromium found (apt install chromium) or axe-core missing."
+            if os.environ.get("CI"):
+                raise RuntimeError(message)
+            raise unittest.SkipTest(message)
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        cls.axe_source = AXE.read_text()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self) -> None:
+        load_demo()
+
+    def open_context(self, user: User | None, language: str):
+        context = self.browser.new_context(locale=language, extra_http_headers={"Accept-Language": language})
+        cookies = [{"name": "django_language", "value": language, "url": self.live_server_url}]
+        if user is not None:
+            self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            cookies.append(
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": self.client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": self.live_server_url,
+                }
+            )
+        context.add_cookies(cookies)
+        return context
+
+    def audit(self, user: User | None, paths: list[str]) -> None:
+        for language in ("de", "en"):
+            self.audit_in(user, language, paths)
+
+    def audit_in(self, user: User | None, language: str, paths: list[str]) -> None:
+        context = self.open_context(user, language)
+        page = context.new_page()
+        requests: list = []
+        messages: list = []
+        page.on("request", lambda request: requests.append(request))
+        page.on("console", lambda message: messages.append(message))
+        for path in paths:
+            label = f"{user or 'anonymous'} [{language}] {path}"
+            response = page.goto(self.live_server_url + path)
+            self.assertEqual(response.status, 200, label)
+            page.evaluate(self.axe_source)
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            violations = [
+                f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+                for v in result["violations"]
+            ]
+            self.assertEqual(violations, [], label)
+            self.assertEqual(page.locator("html").get_attribute("lang"), language, label)
+        foreign = [r.url for r in requests if not r.url.startswith((self.live_server_url, "data:"))]
+        csp_errors = [m.text for m in messages if "Content Security Policy" in m.text]
+        self.assertEqual(foreign, [], f"requests to other hosts as {user} [{language}]")
+        self.assertEqual(csp_errors, [], f"CSP violations as {user} [{language}]")
+        context.close()

@@ -1,0 +1,128 @@
+"""Workflows of the learning offers. Each runs in one transaction; views and the API only validate and call."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from learning.models import RATING_MAX, RATING_MIN, LearningUnit, Registration, Session
+
+MAX_MATERIAL_BYTES = 20 * 1024 * 1024
+# Allowed material files: extension → the bytes such a file starts with (None: plain text, no signature).
+MATERIAL_TYPES: dict[str, tuple[bytes, ...] | None] = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".odp": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".mp4": (b"ftyp",),  # at offset 4
+    ".txt": None,
+}
+
+
+class LearningError(ValueError):
+    """A change that is not allowed; the message says why and is shown to the person."""
+
+
+def validate_material(upload: UploadedFile) -> None:
+    """Refuse files of other types, files whose content does not match their extension, and large files."""
+    extension = Path(upload.name or "").suffix.lower()
+    if extension not in MATERIAL_TYPES:
+        raise ValidationError(
+            _("Files of this type cannot be uploaded. Allowed: %(types)s.")
+            % {"types": ", ".join(sorted(MATERIAL_TYPES))}
+        )
+    if upload.size > MAX_MATERIAL_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB. Link to large videos instead."))
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    signatures = MATERIAL_TYPES[extension]
+    if signatures is None:
+        if b"\x00" in head:
+            raise ValidationError(_("The file's content does not match its extension."))
+        return
+    sample = head[4:] if extension == ".mp4" else head
+    if not any(sample.startswith(signature) for signature in signatures):
+        raise ValidationError(_("The file's content does not match its extension."))
+
+
+def unit_save(*, unit: LearningUnit, by: User, form_save: Callable[[], object]) -> LearningUnit:
+    with transaction.atomic():
+        if unit.pk is None:
+            unit.created_by = by
+        form_save()
+    return unit
+
+
+def registration_create(*, session: Session, user: User) -> Registration:
+    """Book a seat. Refused for a session that began, when it is full, or when the person is already booked.
+
+    The session row is locked first, so concurrent registrations are counted one after another; the
+    unique constraint on (session, user) catches a double click that slips through.
+    """
+    try:
+        with transaction.atomic():
+            locked = Session.objects.select_for_update().get(pk=session.pk)
+            if locked.starts_at <= timezone.now():
+                raise LearningError(_("This session has already begun; registration is closed."))
+            if Registration.objects.filter(session=locked, user=user).exists():
+                raise LearningError(_("You are already registered for this session."))
+            if Registration.objects.filter(session=locked).count() >= locked.capacity:
+                raise LearningError(_("This session is fully booked. Please choose another date."))
+            unit = user.units.order_by("pk").first()
+            return Registration.objects.create(session=locked, user=user, org_unit=unit)
+    except IntegrityError as error:
+        raise LearningError(_("You are already registered for this session.")) from error
+
+
+def registration_cancel(*, session: Session, user: User) -> None:
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().filter(session=session, user=user).first()
+        if registration is None:
+            raise LearningError(_("You are not registered for this session."))
+        if session.has_started:
+            raise LearningError(_("This session has already begun; the registration can no longer be cancelled."))
+        registration.delete()
+
+
+def attendance_record(*, session: Session, present: set[int], by: User) -> int:
+    """Mark who was there (registration ids in `present`) and who was not; returns how many attended."""
+    if not session.has_started:
+        raise LearningError(_("Attendance can be recorded once the session has begun."))
+    with transaction.atomic():
+        for registration in Registration.objects.select_for_update().filter(session=session):
+            attended = registration.pk in present
+            if registration.attended != attended:
+                registration.attended = attended
+                registration.save(update_fields=["attended"])
+    return len(present)
+
+
+def feedback_give(*, session: Session, user: User, rating: int | None, text: str) -> Registration:
+    """Rate a session (1–5) with an optional text: only people recorded as present may."""
+    if rating is None or not RATING_MIN <= rating <= RATING_MAX:
+        raise LearningError(_("A rating runs from %(low)s to %(high)s.") % {"low": RATING_MIN, "high": RATING_MAX})
+    if len(text) > 2000:
+        raise LearningError(_("The feedback has at most 2,000 characters."))
+    if "\x00" in text:
+        raise LearningError(_("The feedback cannot contain null characters."))
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().filter(session=session, user=user).first()
+        if registration is None or registration.attended is not True:
+            raise LearningError(_("Only people who attended this session can give feedback on it."))
+        registration.rating = rating
+        registration.feedback = text.strip()
+        registration.feedback_at = timezone.now()
+        registration.save(update_fields=["rating", "feedback", "feedback_at"])
+    return registration

@@ -1,0 +1,184 @@
+"""Lessons learned in the API: published public ones for everyone; with a staff token what that person may read.
+
+Writes (a new draft, sending it to review) need a staff token and go through the same form and
+services as the screens, recorded in the audit trail with the token's user as actor.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+from auditlog.context import set_actor
+from auditlog.middleware import AuditlogMiddleware
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.pagination import paginate
+
+from accounts.api import StaffTokenAuth
+from accounts.models import User
+from config.pagination import Pagination
+from lessons.forms import LessonForm
+from lessons.models import Lesson
+from lessons.permissions import can_edit_lesson, can_write_lessons, is_author, visible_lessons
+from lessons.services import LessonError, lesson_save, lesson_submit, tags_from_text
+
+router = Router(tags=["lessons"])
+
+# Distinct names, so they do not clash with other apps' enums in the OpenAPI document.
+LessonOutcome = Enum("LessonOutcome", {value: value for value in Lesson.Outcome.values}, type=str)
+LessonScope = Enum("LessonScope", {value: value for value in Lesson.Scope.values}, type=str)
+LessonVisibility = Enum("LessonVisibility", {value: value for value in Lesson.Visibility.values}, type=str)
+LessonState = Enum("LessonState", {value: value for value in Lesson.State.values}, type=str)
+
+
+def _token_user(request: HttpRequest) -> User | None:
+    """A token is optional on reads: without one only public lessons are visible; a wrong one is refused (401)."""
+    if not request.headers.get("Authorization"):
+        return None
+    user = StaffTokenAuth()(request)
+    if user is None:
+        raise AuthenticationError
+    return user
+
+
+def _visible(request: HttpRequest):
+    user = _token_user(request)
+    if user is None:
+        return Lesson.objects.public()
+    return visible_lessons(user)
+
+
+class LessonOut(Schema):
+    id: int
+    title: str
+    scope: LessonScope
+    project_id: int | None
+    outcome: LessonOutcome
+    visibility: LessonVisibility
+    state: LessonState
+    context: str
+    what_worked: str
+    what_did_not: str
+    resistance: str
+    conflicts: str
+    do_differently: str
+    cost_and_effort: str
+    cost_eur: Decimal | None
+    effort_person_days: int | None
+    advice: str
+    contact_allowed: bool
+    tags: list[str]
+    field_of_action_ids: list[int]
+    published_at: datetime | None
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj: Lesson) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+    @staticmethod
+    def resolve_field_of_action_ids(obj: Lesson) -> list[int]:
+        return [field.pk for field in obj.fields_of_action.all()]
+
+
+class LessonFilters(Schema):
+    outcome: LessonOutcome | None = None
+    scope: LessonScope | None = None
+    project_id: int | None = None
+    tag: str | None = None
+    state: LessonState | None = None
+
+
+class LessonIn(Schema):
+    title: str
+    scope: LessonScope = LessonScope("project")
+    project_id: int | None = None
+    outcome: LessonOutcome = LessonOutcome("too_early")
+    visibility: LessonVisibility = LessonVisibility("internal")
+    context: str
+    what_worked: str = ""
+    what_did_not: str = ""
+    resistance: str = ""
+    conflicts: str = ""
+    do_differently: str = ""
+    cost_and_effort: str = ""
+    cost_eur: Decimal | None = None
+    effort_person_days: int | None = None
+    advice: str = ""
+    contact_allowed: bool = False
+    tags: list[str] = []
+    field_of_action_ids: list[int] = []
+
+
+def _lessons():
+    return Lesson.objects.prefetch_related("tags", "fields_of_action")
+
+
+@router.get("/lessons", response=list[LessonOut], summary="Lessons learned, newest first (token optional)")
+@paginate(Pagination)
+def lesson_list(request: HttpRequest, filters: Query[LessonFilters]) -> list:
+    lessons = _visible(request).prefetch_related("tags", "fields_of_action").order_by("-published_at", "-pk")
+    for name in ("outcome", "scope", "state"):
+        value = getattr(filters, name)
+        if value is not None:
+            lessons = lessons.filter(**{name: value.value})
+    if filters.project_id is not None:
+        lessons = lessons.filter(project_id=filters.project_id)
+    if filters.tag:
+        lessons = lessons.filter(tags__slug=filters.tag[:60])
+    return lessons
+
+
+@router.get("/lessons/{lesson_id}", response=LessonOut, summary="One lesson learned (token optional)")
+def lesson_detail(request: HttpRequest, lesson_id: int) -> Lesson:
+    return get_object_or_404(_visible(request).prefetch_related("tags", "fields_of_action"), pk=lesson_id)
+
+
+@router.post(
+    "/lessons",
+    response={201: LessonOut},
+    auth=StaffTokenAuth(),
+    summary="Write a lesson learned as a draft (staff token)",
+)
+def lesson_create(request: HttpRequest, payload: LessonIn) -> Status:
+    if not can_write_lessons(request.auth):
+        raise HttpError(403, "Only members of the administration write lessons learned.")
+    data = payload.dict()
+    data["project"] = data.pop("project_id")
+    data["fields_of_action"] = data.pop("field_of_action_ids")
+    tags = data.pop("tags")
+    data["tag_names"] = ", ".join(str(tag) for tag in tags)
+    data = {key: (value.value if isinstance(value, Enum) else value) for key, value in data.items()}
+    data = {key: value for key, value in data.items() if value is not None}
+    form = LessonForm(data=data, instance=Lesson())
+    if not form.is_valid():
+        raise HttpError(422, " ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+    with set_actor(request.auth, remote_addr=AuditlogMiddleware._get_remote_addr(request)):
+        lesson = lesson_save(
+            lesson=form.instance,
+            by=request.auth,
+            form_save=form.save,
+            expected_version=None,
+            tags=tags_from_text(form.cleaned_data["tag_names"]),
+        )
+    return Status(201, _lessons().get(pk=lesson.pk))
+
+
+@router.post(
+    "/lessons/{lesson_id}/submit",
+    response=LessonOut,
+    auth=StaffTokenAuth(),
+    summary="Send a draft to the strategy team's review (its authors)",
+)
+def lesson_submit_api(request: HttpRequest, lesson_id: int) -> Lesson:
+    lesson = get_object_or_404(visible_lessons(request.auth), pk=lesson_id)
+    if not (is_author(request.auth, lesson) or can_edit_lesson(request.auth, lesson)):
+        raise HttpError(403, "Only its authors or the strategy team send a lesson to review.")
+    try:
+        with set_actor(request.auth, remote_addr=AuditlogMiddleware._get_remote_addr(request)):
+            lesson_submit(lesson=lesson, by=request.auth)
+    except LessonError as error:
+        raise HttpError(409, str(error)) from error
+    return _lessons().get(pk=lesson.pk)

@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lessons.models import Lesson, Tag
+from projects.models import Project
+from strategy.models import FieldOfAction
+
+
+class LessonForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tag_names = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas, e.g. “procurement, change management”."),
+    )
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "title",
+            "scope",
+            "project",
+            "outcome",
+            "context",
+            "what_worked",
+            "what_did_not",
+            "resistance",
+            "conflicts",
+            "do_differently",
+            "cost_and_effort",
+            "cost_eur",
+            "effort_person_days",
+            "advice",
+            "fields_of_action",
+            "contact_allowed",
+            "visibility",
+        ]
+        widgets = {
+            "scope": forms.RadioSelect,
+            "outcome": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in (
+                    "context",
+                    "what_worked",
+                    "what_did_not",
+                    "resistance",
+                    "conflicts",
+                    "do_differently",
+                    "cost_and_effort",
+                    "advice",
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.order_by("title")
+        self.fields["fields_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
+
+    def clean_tag_names(self) -> str:
+        names = [part.strip() for part in self.cleaned_data["tag_names"].split(",") if part.strip()]
+        if len(names) > 10:
+            raise forms.ValidationError(_("At most 10 tags."))
+        if any(len(name) > 60 for name in names):
+            raise forms.ValidationError(_("A tag has at most 60 characters."))
+        return ", ".join(names)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("scope") == Lesson.Scope.PROJECT and not data.get("project"):
+            self.add_error("project", _("Choose the project this lesson is about."))
+        if data.get("scope") == Lesson.Scope.STRATEGY:
+            data["project"] = None
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("publish", _("Publish")), ("return", _("Send back to the authors"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when sending back: what should change."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), required=True)
+
+
+class LessonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False, to_field_name="slug")
+    field = forms.ModelChoiceField(
+        label=_("Field of action"), queryset=FieldOfAction.objects.order_by("position", "title"), required=False
+    )
+    scope = forms.ChoiceField(label=_("About"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, *args, internal: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", _("all")), *Lesson.Outcome.choices]
+        self.fields["scope"].choices = [("", _("all")), *Lesson.Scope.choices]
+        self.fields["state"].choices = [("", _("all")), *Lesson.State.choices]
+        self.fields["tag"].empty_label = _("all")
+        self.fields["field"].empty_label = _("all")
+        if not internal:
+            del self.fields["state"]

@@ -1,0 +1,51 @@
+"""Who may read, write and review lessons. Every view, feed and API endpoint asks these helpers.
+
+- Anyone: published lessons meant for the public or the network.
+- Administration staff: also published internal lessons, and the ones they wrote or started.
+- The strategy team: everything, because it reviews before anything is published.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from lessons.models import Lesson, LessonQuerySet
+
+
+def can_review_lessons(user: User) -> bool:
+    return user.is_authenticated and user.is_strategy_team
+
+
+def can_write_lessons(user: User) -> bool:
+    return user.is_authenticated and user.is_internal
+
+
+def visible_lessons(user: User) -> LessonQuerySet:
+    lessons = Lesson.objects.all()
+    if can_review_lessons(user):
+        return lessons
+    if can_write_lessons(user):
+        return lessons.filter(Q(state=Lesson.State.PUBLISHED) | Q(authors=user) | Q(created_by=user)).distinct()
+    return lessons.public()
+
+
+def is_author(user: User, lesson: Lesson) -> bool:
+    if not user.is_authenticated:
+        return False
+    return lesson.created_by_id == user.pk or lesson.authors.filter(pk=user.pk).exists()
+
+
+def can_edit_lesson(user: User, lesson: Lesson) -> bool:
+    """The strategy team always; the authors while the lesson is a draft (before review or sent back)."""
+    if can_review_lessons(user):
+        return True
+    return can_write_lessons(user) and lesson.state == Lesson.State.DRAFT and is_author(user, lesson)
+
+
+def access_lesson(user: User, pk: int) -> Lesson:
+    """The lesson if the user may read it; otherwise 404, so unpublished lessons stay invisible."""
+    lesson = get_object_or_404(Lesson.objects.select_related("project", "reviewed_by"), pk=pk)
+    if not visible_lessons(user).filter(pk=lesson.pk).exists():
+        raise Http404
+    return lesson

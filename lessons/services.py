@@ -1,0 +1,112 @@
+"""Writing and reviewing lessons: draft → in review → published (or back to draft), published → withdrawn."""
+
+from collections.abc import Callable
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from lessons.models import Lesson, Tag
+
+
+class LessonError(Exception):
+    """A change that is not allowed; the message says why and is shown to the person."""
+
+
+class ConflictError(LessonError):
+    pass
+
+
+def tags_from_text(text: str) -> list[Tag]:
+    """Comma-separated names → tags, created when new (names compared case-insensitively)."""
+    tags = []
+    for name in dict.fromkeys(part.strip()[:60] for part in text.split(",") if part.strip()):
+        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        tags.append(tag)
+    return tags
+
+
+def lesson_save(
+    *,
+    lesson: Lesson,
+    by: User,
+    form_save: Callable[[], object],
+    expected_version: int | None,
+    tags: list[Tag],
+) -> Lesson:
+    """Create or change a lesson; refuse if someone else saved it since `expected_version` was read."""
+    with transaction.atomic():
+        if lesson.pk:
+            updated = Lesson.objects.filter(pk=lesson.pk, version=expected_version).update(version=F("version") + 1)
+            if not updated:
+                raise ConflictError(
+                    _(
+                        "Someone else saved this lesson while you were editing it. Nothing of yours was saved: "
+                        "reload the page to see their changes, then make yours again."
+                    )
+                )
+            lesson.version = (expected_version or 0) + 1
+        else:
+            lesson.created_by = by
+        form_save()
+        lesson.tags.set(tags)
+        if not lesson.authors.exists():
+            lesson.authors.add(by)
+    return lesson
+
+
+def lesson_submit(*, lesson: Lesson, by: User) -> None:
+    if lesson.state != Lesson.State.DRAFT:
+        raise LessonError(_("Only a draft can be sent to review."))
+    _set_state(lesson, Lesson.State.IN_REVIEW)
+
+
+def lesson_publish(*, lesson: Lesson, by: User, note: str = "") -> None:
+    if lesson.state != Lesson.State.IN_REVIEW:
+        raise LessonError(_("Only a lesson in review can be published."))
+    lesson.reviewed_by = by
+    lesson.review_note = note
+    lesson.published_at = timezone.now()
+    _set_state(lesson, Lesson.State.PUBLISHED, "reviewed_by", "review_note", "published_at")
+    _notify_authors(lesson, _("Your lesson “%(title)s” was published."))
+
+
+def lesson_return(*, lesson: Lesson, by: User, note: str) -> None:
+    if lesson.state != Lesson.State.IN_REVIEW:
+        raise LessonError(_("Only a lesson in review can be sent back."))
+    if not note.strip():
+        raise LessonError(_("Say what should change, so the authors know what to do."))
+    lesson.reviewed_by = by
+    lesson.review_note = note
+    _set_state(lesson, Lesson.State.DRAFT, "reviewed_by", "review_note")
+    _notify_authors(lesson, _("Your lesson “%(title)s” was sent back with a note from the review."))
+
+
+def lesson_withdraw(*, lesson: Lesson, by: User, note: str) -> None:
+    """Take a published lesson back; the exchange announces it as withdrawn to the other municipalities."""
+    if lesson.state != Lesson.State.PUBLISHED:
+        raise LessonError(_("Only a published lesson can be withdrawn."))
+    if not note.strip():
+        raise LessonError(_("Give the reason for withdrawing it."))
+    lesson.reviewed_by = by
+    lesson.review_note = note
+    _set_state(lesson, Lesson.State.WITHDRAWN, "reviewed_by", "review_note")
+
+
+def _set_state(lesson: Lesson, state: str, *fields: str) -> None:
+    with transaction.atomic():
+        lesson.state = state
+        lesson.version += 1
+        lesson.save(update_fields=["state", "version", "updated_at", *fields])
+
+
+def _notify_authors(lesson: Lesson, subject: str) -> None:
+    recipients = [author.email for author in lesson.authors.all() if author.email]
+    if not recipients:
+        return
+    body = render_to_string("lessons/email/review.txt", {"lesson": lesson})
+    send_mail(subject % {"title": lesson.title}, body, None, recipients)

@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.editing import confirm_delete_view
+from lessons.forms import LessonFilterForm, LessonForm, ReviewForm, WithdrawForm
+from lessons.models import Lesson
+from lessons.permissions import (
+    access_lesson,
+    can_edit_lesson,
+    can_review_lessons,
+    can_write_lessons,
+    is_author,
+    visible_lessons,
+)
+from lessons.services import (
+    LessonError,
+    lesson_publish,
+    lesson_return,
+    lesson_save,
+    lesson_submit,
+    lesson_withdraw,
+    tags_from_text,
+)
+from projects.models import Project
+
+PAGE_SIZE = 20
+SORTS = {
+    "newest": ["-published_at", "-created_at", "-pk"],
+    "oldest": ["published_at", "created_at", "pk"],
+    "title": ["title", "pk"],
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def lesson_list(request: HttpRequest) -> HttpResponse:
+    internal = can_write_lessons(request.user)
+    form = LessonFilterForm(request.GET or None, internal=internal)
+    lessons = visible_lessons(request.user)
+    project = None
+    if request.GET.get("project", "").isdigit():
+        project = Project.objects.visible_to(request.user).filter(pk=request.GET["project"]).first()
+        lessons = lessons.filter(project=project) if project else lessons.none()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            lessons = lessons.filter(Q(title__icontains=data["q"]) | Q(context__icontains=data["q"]))
+        if data["tag"]:
+            lessons = lessons.filter(tags=data["tag"])
+        if data["field"]:
+            lessons = lessons.filter(fields_of_action=data["field"])
+        if data["scope"]:
+            lessons = lessons.filter(scope=data["scope"])
+        if data.get("state"):
+            lessons = lessons.filter(state=data["state"])
+        # Outcome counts before the outcome filter, so every outcome (failures too) stays one click away.
+        outcome_counts = dict(lessons.order_by().values_list("outcome").annotate(n=Count("pk", distinct=True)))
+        if data["outcome"]:
+            lessons = lessons.filter(outcome=data["outcome"])
+    else:
+        outcome_counts = dict(lessons.order_by().values_list("outcome").annotate(n=Count("pk", distinct=True)))
+    sort = request.GET.get("sort", "newest")
+    lessons = lessons.order_by(*SORTS.get(sort, SORTS["newest"])).select_related("project").prefetch_related("tags")
+    page = Paginator(lessons, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "sorts": [("newest", _("newest")), ("oldest", _("oldest")), ("title", _("title"))],
+        "outcomes": [(value, label, outcome_counts.get(value, 0)) for value, label in Lesson.Outcome.choices],
+        "project": project,
+        "can_write": internal,
+        "in_review": visible_lessons(request.user).filter(state=Lesson.State.IN_REVIEW).count()
+        if can_review_lessons(request.user)
+        else 0,
+    }
+    return render(request, "lessons/lesson_list.html", context)
+
+
+def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = access_lesson(request.user, pk)
+    context = {
+        "lesson": lesson,
+        "tags": lesson.tags.all(),
+        "fields": lesson.fields_of_action.all(),
+        "authors": lesson.authors.all() if request.user.is_authenticated and request.user.is_internal else [],
+        "can_edit": can_edit_lesson(request.user, lesson),
+        "can_submit": lesson.state == Lesson.State.DRAFT
+        and (is_author(request.user, lesson) or can_review_lessons(request.user)),
+        "can_review": can_review_lessons(request.user),
+        "project_visible": lesson.project_id
+        and Project.objects.visible_to(request.user).filter(pk=lesson.project_id).exists(),
+    }
+    return render(request, "lessons/lesson_detail.html", context)
+
+
+@login_required
+def lesson_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk:
+        lesson = access_lesson(request.user, pk)
+        _require(can_edit_lesson(request.user, lesson))
+    else:
+        _require(can_write_lessons(request.user))
+        lesson = Lesson()
+        project_pk = request.GET.get("project", "")
+        if project_pk.isdigit():
+            lesson.project = Project.objects.visible_to(request.user).filter(pk=project_pk).first()
+    form = LessonForm(request.POST or None, instance=lesson)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson_save(
+                lesson=form.instance,
+                by=request.user,
+                form_save=form.save,
+                expected_version=form.cleaned_data.get("version"),
+                tags=tags_from_text(form.cleaned_data["tag_names"]),
+            )
+        except LessonError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
+            return redirect(form.instance)
+    title = _("Edit lesson learned") if pk else _("New lesson learned")
+    cancel = lesson.get_absolute_url() if pk else reverse("lessons:list")
+    return render(request, "lessons/lesson_form.html", {"form": form, "title": title, "cancel_url": cancel})
+
+
+@login_required
+@require_POST
+def lesson_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = access_lesson(request.user, pk)
+    _require(is_author(request.user, lesson) or can_review_lessons(request.user))
+    try:
+        lesson_submit(lesson=lesson, by=request.user)
+    except LessonError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The lesson was sent to the strategy team for review."))
+    return redirect(lesson)
+
+
+@login_required
+def lesson_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_review_lessons(request.user))
+    lesson = access_lesson(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "publish":
+                lesson_publish(lesson=lesson, by=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("The lesson was published."))
+            else:
+                lesson_return(lesson=lesson, by=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("The lesson was sent back to its authors."))
+        except LessonError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(lesson)
+    return render(request, "lessons/lesson_review.html", {"form": form, "lesson": lesson})
+
+
+@login_required
+def lesson_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_review_lessons(request.user))
+    lesson = access_lesson(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson_withdraw(lesson=lesson, by=request.user, note=form.cleaned_data["note"])
+        except LessonError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The lesson was withdrawn. It is no longer public."))
+            return redirect(lesson)
+    return render(request, "lessons/lesson_withdraw.html", {"form": form, "lesson": lesson})
+
+
+@login_required
+def lesson_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_review_lessons(request.user))
+    lesson = get_object_or_404(Lesson, pk=pk)
+    return confirm_delete_view(
+        request,
+        obj=lesson,
+        cancel_url=lesson.get_absolute_url(),
+        success_url=reverse("lessons:list"),
+        consequences=_("A published lesson is better withdrawn: other municipalities then learn it was withdrawn."),
+    )

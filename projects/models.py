@@ -1,0 +1,284 @@
+"""Projects with their Etappenziele (milestones), KPIs and progress log (Trainingslog).
+
+Projects and milestones carry a `version` for optimistic locking: a save that started from an
+older version is refused (see services.save_versioned), so two people editing at once never
+overwrite each other silently.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def public(self) -> "ProjectQuerySet":
+        return self.filter(visibility=Project.Visibility.PUBLIC)
+
+    def visible_to(self, user) -> "ProjectQuerySet":
+        from projects.permissions import can_see_internal_projects
+
+        return self if can_see_internal_projects(user) else self.public()
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_IMPLEMENTATION = "in_implementation", _("in implementation")
+        FINALISING = "finalising", _("finalising")
+        COMPLETED = "completed", _("completed")
+        STOPPED = "stopped", _("stopped")
+        SUSPENDED = "suspended", _("suspended")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("public")
+        INTERNAL = "internal", _("internal")
+
+    class ProgressMode(models.TextChoices):
+        MILESTONES = "milestones", _("from the milestones (weighted)")
+        MANUAL = "manual", _("set by hand, with a justification")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One sentence for lists."))
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    fields_of_action = models.ManyToManyField(
+        "strategy.FieldOfAction", blank=True, related_name="projects", verbose_name=_("fields of action")
+    )
+    goals = models.ManyToManyField("strategy.Goal", blank=True, related_name="projects", verbose_name=_("goals served"))
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("responsible unit"),
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        verbose_name=_("project lead"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("project members"),
+        help_text=_("They write the progress log and edit milestones."),
+    )
+    partners = models.TextField(
+        _("partners"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Other municipalities, vendors, networks – one per line."),
+    )
+    budget_planned = models.DecimalField(_("planned budget (€)"), **MONEY)
+    budget_spent = models.DecimalField(_("spent so far (€)"), **MONEY)
+    funding = models.CharField(_("funding"), max_length=300, blank=True, help_text=_("e.g. a federal programme"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    risks = models.TextField(_("risks"), blank=True, max_length=5000)
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents", verbose_name=_("depends on")
+    )
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    progress_mode = models.CharField(
+        _("progress"), max_length=12, choices=ProgressMode.choices, default=ProgressMode.MILESTONES
+    )
+    manual_progress = models.PositiveSmallIntegerField(
+        _("progress by hand (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    progress_justification = models.CharField(_("why this progress"), max_length=500, blank=True)
+    ideas = models.ManyToManyField("ideas.Idea", blank=True, related_name="projects", verbose_name=_("ideas"))
+    # Kept current by services.recompute_progress, so lists and the roadmap need no aggregation.
+    progress = models.PositiveSmallIntegerField(default=0, editable=False)
+    milestones_total = models.PositiveIntegerField(default=0, editable=False)
+    milestones_done = models.PositiveIntegerField(default=0, editable=False)
+    last_traffic_light = models.CharField(max_length=10, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["status", "planned_start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("The planned end cannot be before the planned start.")
+        if self.actual_start and self.actual_end and self.actual_end < self.actual_start:
+            errors["actual_end"] = _("The actual end cannot be before the actual start.")
+        if self.progress_mode == self.ProgressMode.MANUAL:
+            if self.manual_progress is None:
+                errors["manual_progress"] = _("Enter the progress in per cent.")
+            if not self.progress_justification.strip():
+                errors["progress_justification"] = _("Progress set by hand needs a justification.")
+        if self.budget_planned is not None and self.budget_planned < 0:
+            errors["budget_planned"] = _("A budget cannot be negative.")
+        if self.budget_spent is not None and self.budget_spent < 0:
+            errors["budget_spent"] = _("A budget cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def budget_share(self) -> int | None:
+        if not self.budget_planned or self.budget_spent is None:
+            return None
+        return round(100 * self.budget_spent / self.budget_planned)
+
+    def partner_list(self) -> list[str]:
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class Decision(models.Model):
+    """The record of a decision that turned one or several ideas into a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    decided_on = models.DateField(_("decided on"))
+    body = models.CharField(_("decided by"), max_length=200, help_text=_("e.g. council, steering group, mayor"))
+    reference = models.CharField(_("reference"), max_length=200, blank=True, help_text=_("e.g. Vorlage 2025/017"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    ideas = models.ManyToManyField("ideas.Idea", blank=True, related_name="decisions", verbose_name=_("ideas"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.body}, {self.decided_on:%d.%m.%Y}"
+
+
+class Milestone(models.Model):
+    """An Etappenziel: a stage goal with a definition of done."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    definition_of_done = models.TextField(
+        _("definition of done"), max_length=2000, help_text=_("How everybody can see that it is reached.")
+    )
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How much this stage counts towards the project's progress (1–10)."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["done_on"]), models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id]) + f"#milestone-{self.pk}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+
+class Kpi(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. %, applications per month"))
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=Decimal(0))
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id]) + f"#kpi-{self.pk}"
+
+
+class Measurement(models.Model):
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(_("measured on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["measured_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["kpi", "measured_on"], name="one_measurement_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.value} ({self.measured_on})"
+
+
+class LogEntry(models.Model):
+    """One entry of the progress log (Trainingslog): honest, dated, with a traffic light."""
+
+    class Light(models.TextChoices):
+        GREEN = "green", _("on track")
+        YELLOW = "yellow", _("at risk")
+        RED = "red", _("off track")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="log_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="project_log_entries"
+    )
+    entry_date = models.DateField(_("date"), default=timezone.localdate)
+    happened = models.TextField(_("what happened"), max_length=5000)
+    next_steps = models.TextField(_("next steps"), blank=True, max_length=3000)
+    blockers = models.TextField(_("blockers"), blank=True, max_length=3000)
+    light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        ordering = ["-entry_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.entry_date}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project_id]) + f"#log-{self.pk}"

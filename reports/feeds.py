@@ -1,0 +1,70 @@
+"""Atom feeds of the public progress site: project updates and milestones reached, public projects only."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import LogEntry, Milestone, Project
+
+
+class ProjectUpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Project updates")
+    subtitle = _("The progress log of our public digitalisation projects.")
+    link = reverse_lazy("projects:list")
+
+    def items(self):
+        return (
+            LogEntry.objects.filter(project__visibility=Project.Visibility.PUBLIC)
+            .select_related("project")
+            .order_by("-entry_date", "-pk")[:50]
+        )
+
+    def item_title(self, item: LogEntry) -> str:
+        return f"{item.project.title}: {item.get_light_display()}"
+
+    def item_description(self, item: LogEntry) -> str:
+        return item.happened
+
+    def item_link(self, item: LogEntry) -> str:
+        return item.project.get_absolute_url()
+
+    def item_guid(self, item: LogEntry) -> str:
+        return f"{item.project.get_absolute_url()}#log-{item.pk}"
+
+    def item_pubdate(self, item: LogEntry):
+        return item.created_at
+
+
+class MilestonesFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Milestones reached")
+    subtitle = _("Etappenziele our public projects have reached.")
+    link = reverse_lazy("core:home")
+
+    def items(self):
+        return (
+            Milestone.objects.filter(project__visibility=Project.Visibility.PUBLIC, done_on__isnull=False)
+            .select_related("project")
+            .order_by("-done_on", "-pk")[:50]
+        )
+
+    def item_title(self, item: Milestone) -> str:
+        return f"{item.project.title}: {item.title}"
+
+    def item_description(self, item: Milestone) -> str:
+        return item.definition_of_done
+
+    def item_link(self, item: Milestone) -> str:
+        return f"{item.project.get_absolute_url()}#milestone-{item.pk}"
+
+    def item_guid(self, item: Milestone) -> str:
+        return self.item_link(item)
+
+    def item_updateddate(self, item: Milestone):
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        return datetime.combine(item.done_on, time(12), tzinfo=timezone.get_current_timezone())
