@@ -71,6 +71,45 @@ class CatalogueTests(BaseTestCase):
 
 
 @override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="etappe-learning-"))
+class ProjectPanelTests(BaseTestCase):
+    def test_project_pages_show_their_learning_offers_to_staff_only(self) -> None:
+        project = Project.objects.create(title="Digitale Zeiterfassung")
+        make_learning_unit(title="Zeiterfassung in zehn Minuten", duration_minutes=10).projects.add(project)
+        make_learning_unit(title="Ausgemusterter Kurs", is_active=False).projects.add(project)
+        make_learning_unit(title="Phishing erkennen")
+        url = project.get_absolute_url()
+        self.login(self.staff)
+        page = self.client.get(url, **EN)
+        self.assertContains(page, "Learning offers for this project")
+        self.assertContains(page, "Zeiterfassung in zehn Minuten")
+        self.assertContains(page, "10 minutes")
+        self.assertNotContains(page, "Ausgemusterter Kurs")
+        self.assertNotContains(page, "Phishing erkennen")
+        self.assertContains(page, "Who has done this before?")
+        self.assertContains(self.client.get(url), "Lernangebote zu diesem Projekt")
+        self.login(self.citizen)
+        page = self.client.get(url, **EN)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "Zeiterfassung in zehn Minuten")
+        self.client.logout()
+        self.assertNotContains(self.client.get(url, **EN), "Learning offers for this project")
+
+    def test_the_panel_costs_the_same_queries_however_many_offers(self) -> None:
+        project = Project.objects.create(title="Digitale Zeiterfassung")
+        make_learning_unit().projects.add(project)
+        self.login(self.staff)
+        url = project.get_absolute_url()
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for _ in range(6):
+            make_learning_unit().projects.add(project)
+        with CaptureQueriesContext(connection) as many:
+            page = self.client.get(url)
+        self.assertEqual(page.content.decode().count("Wissenshäppchen"), 7)
+        self.assertEqual(len(many), len(few))
+
+
 class MaterialTests(BaseTestCase):
     def post(self, upload: SimpleUploadedFile, **headers):
         data = {
