@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import ApiToken
@@ -67,7 +68,8 @@ class ContentTests(BaseTestCase):
             project.status = Project.Status.STOPPED
             project.save()
         today = project.created_at.date()
-        content = gather(title="B", start=today, end=today, include_internal=True)
+        with translation.override("de"):
+            content = gather(title="B", start=today, end=today, include_internal=True)
         self.assertEqual([(c.project, c.after) for c in content.status_changes], [("Statuswechsel", "eingestellt")])
 
     def test_a_period_without_activity_gives_an_honest_empty_report(self) -> None:
