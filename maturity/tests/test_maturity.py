@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import ApiToken, Membership
 from accounts.privacy import personal_data, run_erasers
@@ -143,7 +144,7 @@ class AnswerTests(BaseTestCase):
         self.assertEqual(round_results(self.round).respondents, 1)
         Round.objects.filter(pk=self.round.pk).update(state=Round.State.CLOSED)
         self.round.refresh_from_db()
-        with self.assertRaisesMessage(MaturityError, "closed"):
+        with translation.override("en"), self.assertRaisesMessage(MaturityError, "closed"):
             answer_all(round=self.round, user=self.lead, unit=self.unit, score=1)
         self.login(self.lead)
         response = self.client.get(reverse("maturity:answer", args=[self.round.pk]), follow=True)

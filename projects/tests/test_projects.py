@@ -83,9 +83,9 @@ class ProjectEditingTests(EnglishTestCase):
         a, b, c = make_project(title="A"), make_project(title="B"), make_project(title="C")
         a.depends_on.add(b)
         b.depends_on.add(c)
-        with self.assertRaisesMessage(ProjectError, "circle"):
+        with translation.override("en"), self.assertRaisesMessage(ProjectError, "circle"):
             check_dependencies(c, [a])
-        with self.assertRaisesMessage(ProjectError, "itself"):
+        with translation.override("en"), self.assertRaisesMessage(ProjectError, "itself"):
             check_dependencies(a, [a])
         check_dependencies(a, [c])  # a → b → c and a → c is fine
         self.login(self.team)
