@@ -36,7 +36,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchange.models import ReceivedItem, ReceivedItemQuerySet
-from ideas.embeddings import DIMENSIONS, Embedder, embed_texts, from_bytes, get_embedder, idea_text
+from ideas.embeddings import (
+    DIMENSIONS,
+    Embedder,
+    embed_texts,
+    from_bytes,
+    get_embedder,
+    idea_text,
+    single_threaded,
+)
 from ideas.text import STOP_WORDS, stem, stems_of
 
 DEFAULT_INDEX_SIZE = 50_000
@@ -261,6 +269,7 @@ _index = _ReceivedIndex()
 @lru_cache(maxsize=256)
 def _query_vector(text: str, embedder: Embedder) -> np.ndarray:
     """The panel of one idea is asked for on every view of its page: its vector is computed once."""
+    single_threaded()
     return np.asarray(embedder.query(text), dtype=np.float32).reshape(-1)
 
 

