@@ -21,6 +21,10 @@ from search.text import STOP_WORDS, WORD, normalise, stem
 
 TITLE_WEIGHT = 3.0  # a match in the title counts this much more than one in the text (SQLite's bm25)
 SNIPPET_WORDS = 30
+# A query counts as frequent when it matches at least this share of the newest documents; only
+# then are just its newest matches ranked (engine.RANK_WINDOW), otherwise all of them.
+PROBE_DOCUMENTS = 500
+FREQUENT_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,14 @@ class Hit:
     fields: tuple[int, ...]
     date: datetime | None
     score: float
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The best hits; `windowed`: there were more matches than the window, only the newest were ranked."""
+
+    hits: list[Hit]
+    windowed: bool
 
 
 @lru_cache(maxsize=4096)
@@ -138,26 +150,76 @@ class SqliteBackend:
             parts.append(either([f"f{filters.field}"]))
         return "".join(f" AND {part}" for part in parts)
 
-    def _ranked(self, match: str, limit: int, columns: str) -> list[tuple]:
-        # FTS5 ranks and cuts first; only the best `limit` rows are then read from search_document.
-        sql = f"""
-            SELECT {columns}, m.score
-            FROM (SELECT rowid, -bm25(search_fts, {TITLE_WEIGHT}, 1.0, 0.0) AS score
-                  FROM search_fts WHERE search_fts MATCH %s ORDER BY score DESC LIMIT %s) m
-            JOIN search_document d ON d.id = m.rowid
-            ORDER BY m.score DESC, d.id"""  # noqa: S608 - constants only
+    def _ranked(
+        self, columns: str, match: str, limit: int, *, meta: str = "", window: int | None = None
+    ) -> list[tuple]:
+        """The best `limit` rows by bm25 as (columns…, score, windowed); FTS5 ranks and cuts first,
+        only those rows are then read from search_document.
+
+        Without a `window` every match of `match` + `meta` is ranked (titles). With one, the rows
+        to rank are chosen first, by cheap scans in rowid order (FTS5 reads its doclists that way):
+        `probe` counts the matches with audience and filters (`meta`) among the newest
+        PROBE_DOCUMENTS documents; if at least FREQUENT_SHARE of them match, only the newest
+        `window` matches are ranked (without the `meta` tokens: their weight is 0, but bm25 would
+        count the rows of each token, for "apublic" nearly all of them), otherwise all matches,
+        as before. `windowed` is the number of rows ranked when the window applied, else 0.
+        """
+        bm25 = f"-bm25(search_fts, {TITLE_WEIGHT}, 1.0, 0.0)"
+        if window is None:
+            sql = f"""
+                SELECT {columns}, m.score, 0
+                FROM (SELECT rowid, {bm25} AS score FROM search_fts WHERE search_fts MATCH %s
+                      ORDER BY score DESC LIMIT %s) m
+                JOIN search_document d ON d.id = m.rowid
+                ORDER BY m.score DESC, d.id"""  # noqa: S608 - constants only
+            params = [match + meta, limit]
+        else:
+            # Two branches; the LIMITs from the probe make SQLite skip the one not wanted (a
+            # condition in WHERE would not stop FTS5 from reading its doclists). `+rowid` keeps
+            # the IN out of FTS5's index (it would look up every row on its own).
+            sql = f"""
+                WITH probe AS MATERIALIZED (
+                    SELECT count(*) >= %s AS frequent FROM search_fts WHERE search_fts MATCH %s
+                    AND rowid >= (SELECT coalesce(min(id), 0) FROM
+                                  (SELECT id FROM search_document ORDER BY id DESC LIMIT %s))),
+                w AS MATERIALIZED (
+                    SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC
+                    LIMIT (SELECT CASE WHEN frequent THEN %s ELSE 0 END FROM probe)),
+                newest AS (
+                    SELECT rowid, {bm25} AS score FROM search_fts
+                    WHERE search_fts MATCH %s AND rowid >= (SELECT min(rowid) FROM w)
+                      AND +rowid IN (SELECT rowid FROM w)
+                    ORDER BY score DESC LIMIT (SELECT CASE WHEN frequent THEN %s ELSE 0 END FROM probe)),
+                every AS (
+                    SELECT rowid, {bm25} AS score FROM search_fts WHERE search_fts MATCH %s
+                    ORDER BY score DESC LIMIT (SELECT CASE WHEN frequent THEN 0 ELSE %s END FROM probe))
+                SELECT {columns}, m.score, (SELECT count(*) FROM w)
+                FROM (SELECT * FROM newest UNION ALL SELECT * FROM every) m
+                JOIN search_document d ON d.id = m.rowid
+                ORDER BY m.score DESC, d.id"""  # noqa: S608 - constants only
+            frequent_at = max(1, round(PROBE_DOCUMENTS * FREQUENT_SHARE))
+            params = [
+                *(frequent_at, match + meta, PROBE_DOCUMENTS),  # probe
+                *(match + meta, window, match, limit),  # the newest matches of a frequent query
+                *(match + meta, limit),  # every match of any other query
+            ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, limit])
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     # --- queries ---------------------------------------------------------------------------
-    def candidates(self, query: Query, *, audiences: list[str], filters: Filters, limit: int) -> list[Hit]:
+    def candidates(
+        self, query: Query, *, audiences: list[str], filters: Filters, limit: int, window: int
+    ) -> Candidates:
+        """The best `limit` matches, best first; for a frequent query those of the newest `window`."""
         expression = self.expression(query)
         if expression is None:
-            return []
-        match = f"{{title_stems body_stems}} : ({expression}){self._meta(audiences, filters)}"
-        rows = self._ranked(match, limit, "d.id, d.kind, d.status, d.field_ids, d.date")
-        return [Hit(r[0], r[1], r[2], _field_ids(r[3]), _as_datetime(r[4]), r[5]) for r in rows]
+            return Candidates([], False)
+        match = f"{{title_stems body_stems}} : ({expression})"
+        columns = "d.id, d.kind, d.status, d.field_ids, d.date"
+        rows = self._ranked(columns, match, limit, meta=self._meta(audiences, filters), window=window)
+        hits = [Hit(r[0], r[1], r[2], _field_ids(r[3]), _as_datetime(r[4]), r[5]) for r in rows]
+        return Candidates(hits, bool(rows) and rows[0][6] >= window)
 
     def shown(self, query: Query, ids: list[int]) -> dict[int, Shown]:
         if not ids:
@@ -179,8 +241,9 @@ class SqliteBackend:
         expression = self.title_expression(typed)
         if expression is None:
             return []
-        match = f"{expression}{self._meta(audiences, Filters())}"
-        rows = self._ranked(match, limit, "d.kind, d.object_id, d.url, d.title")
+        rows = self._ranked(
+            "d.kind, d.object_id, d.url, d.title", expression, limit, meta=self._meta(audiences, Filters())
+        )
         stems = {stem(w) for w in typed if w not in STOP_WORDS}
         prefix = normalise(typed[-1]) if typed and len(typed[-1]) >= 2 else None
         return [Shown(r[0], r[1], r[2], marked_html(highlight(r[3], stems, prefix)), "") for r in rows]
@@ -206,20 +269,55 @@ class PostgresBackend:
             sql = f"({sql}) && !!({' || '.join(phrase(t) for t in query.excluded)})"
         return sql, params
 
-    def candidates(self, query: Query, *, audiences: list[str], filters: Filters, limit: int) -> list[Hit]:
+    def candidates(
+        self, query: Query, *, audiences: list[str], filters: Filters, limit: int, window: int
+    ) -> Candidates:
+        """The best `limit` matches, best first; for a frequent query those of the newest `window`.
+
+        Reading all matches costs PostgreSQL about as much as ranking them (one heap row each), so a
+        frequent query must not collect them through the GIN index. One statement decides at run
+        time: `probe` counts the matches among the newest PROBE_DOCUMENTS documents (with audience
+        and filters). If at least FREQUENT_SHARE of them match, the first branch walks the primary
+        key backwards and stops after `window` matches; otherwise the second collects all matches
+        through the GIN index and ranks them, as before. The fences (`OFFSET 0`, the materialized
+        probe) keep the planner from choosing between the two itself: its estimates for several
+        frequent words (which often occur together) are far off. Costs about 2–3 ms per search.
+        """
         tsquery = self.tsquery(query)
         if tsquery is None:
-            return []
+            return Candidates([], False)
         tsql, tparams = tsquery
         where, params = _where(audiences, filters)
+        columns = "d.id, d.kind, d.status, d.field_ids, d.date, d.search_vector, d.audience"
+        q = f"(SELECT {tsql} AS q) q"  # a constant for the planner
         sql = f"""
-            SELECT d.id, d.kind, d.status, d.field_ids, d.date, ts_rank(d.search_vector, q.q, 1) AS score
-            FROM search_document d, (SELECT {tsql} AS q) q
-            WHERE d.search_vector @@ q.q AND {where}
-            ORDER BY score DESC, d.id LIMIT %s"""  # noqa: S608 - placeholders and constant fragments only
+            WITH probe AS MATERIALIZED (
+                SELECT count(*) >= %s AS frequent
+                FROM (SELECT {columns} FROM search_document d ORDER BY d.id DESC LIMIT %s) d, {q}
+                WHERE d.search_vector @@ q.q AND {where})
+            SELECT n.id, n.kind, n.status, n.field_ids, n.date, ts_rank(n.search_vector, q.q, 1) AS score,
+                   count(*) OVER () AS ranked
+            FROM (SELECT d.* FROM (SELECT {columns} FROM search_document d ORDER BY d.id DESC OFFSET 0) d, {q}
+                  WHERE (SELECT frequent FROM probe) AND d.search_vector @@ q.q AND {where}
+                  LIMIT %s) n, {q}
+            UNION ALL
+            SELECT d.id, d.kind, d.status, d.field_ids, d.date, ts_rank(d.search_vector, q.q, 1), 0
+            FROM search_document d, {q}
+            WHERE NOT (SELECT frequent FROM probe) AND d.search_vector @@ q.q AND {where}
+            ORDER BY score DESC, id LIMIT %s"""  # noqa: S608 - placeholders and constant fragments only
+        frequent_at = max(1, round(PROBE_DOCUMENTS * FREQUENT_SHARE))
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*tparams, *params, limit])
-            return [Hit(r[0], r[1], r[2], _field_ids(r[3]), r[4], r[5]) for r in cursor.fetchall()]
+            cursor.execute(
+                sql,
+                [
+                    frequent_at, PROBE_DOCUMENTS, *tparams, *params,  # probe
+                    *tparams, *params, window, *tparams,  # the newest matches of a frequent query
+                    *tparams, *params, limit,  # every match of any other query
+                ],
+            )  # fmt: skip
+            rows = cursor.fetchall()
+        hits = [Hit(r[0], r[1], r[2], _field_ids(r[3]), r[4], r[5]) for r in rows]
+        return Candidates(hits, bool(rows) and rows[0][6] >= window)
 
     def shown(self, query: Query, ids: list[int]) -> dict[int, Shown]:
         tsquery = self.tsquery(query)

@@ -4,6 +4,10 @@ The engine returns at most CANDIDATES documents, best first. Facet counts, the d
 the pages work on that set, so their cost does not grow with the index. With filters the
 engine is asked a second time with the filters applied, so a filter never hides documents just
 because they were not among the best CANDIDATES of the unfiltered search.
+
+Ranking itself is bounded too: the engine ranks at most the newest RANK_WINDOW matches. Most
+searches have fewer matches and are ranked completely; a very frequent word (in 10 % of all
+documents, say) gets the best CANDIDATES of its newest RANK_WINDOW matches, and the page says so.
 """
 
 from collections import Counter
@@ -22,6 +26,7 @@ from search.registry import sources
 from strategy.models import FieldOfAction
 
 CANDIDATES = 1000
+RANK_WINDOW = 2 * CANDIDATES  # matches ranked at most (the newest ones); see docs/search.md
 SUGGESTIONS = 8
 SORTS = ("relevance", "date")
 
@@ -53,6 +58,8 @@ class Search:
     query: query_module.Query
     hits: list[Hit] = field(default_factory=list)
     capped: bool = False
+    windowed: bool = False  # more matches than the window: the hits are the best of the newest `window`
+    window: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -123,12 +130,14 @@ def run_search(*, text: str, user: User | None, filters: Filters = Filters(), so
     if query.is_empty:
         return found
     engine, audiences = backend(), audiences_for(user)
-    candidates = engine.candidates(query, audiences=audiences, filters=Filters(), limit=CANDIDATES)
+    unfiltered = engine.candidates(query, audiences=audiences, filters=Filters(), limit=CANDIDATES, window=RANK_WINDOW)
     if filters == Filters():
-        hits = candidates
+        filtered = unfiltered
     else:
-        hits = engine.candidates(query, audiences=audiences, filters=filters, limit=CANDIDATES)
+        filtered = engine.candidates(query, audiences=audiences, filters=filters, limit=CANDIDATES, window=RANK_WINDOW)
+    candidates, hits = unfiltered.hits, filtered.hits
     found.capped = len(candidates) >= CANDIDATES or len(hits) >= CANDIDATES
+    found.windowed, found.window = filtered.windowed, RANK_WINDOW
     if sort == "date":
         # Newest first; documents without a date (fields of action, goals) after the dated ones.
         hits = sorted(hits, key=lambda h: (h.date is None, -(h.date.timestamp() if h.date else 0), -h.score, h.id))

@@ -1,4 +1,5 @@
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection
@@ -12,6 +13,7 @@ from accounts.models import ApiToken
 from core.testing import BaseTestCase, make_field, make_goal, make_idea
 from ideas.models import Idea, Moderation
 from projects.models import Project
+from search.backends import Filters
 from search.engine import CANDIDATES, run_search
 from search.models import Audience, Document
 from search.registry import index_objects, reindex, source
@@ -259,6 +261,66 @@ class SearchTests(BaseTestCase):
         self.assertTrue(found.capped)
         self.assertIsNotNone(backend())
         self.assertContains(self.client.get(f"{SEARCH}?q=Sperrmüll"), "Mehr als 1000 Treffer")
+
+    def test_a_frequent_word_ranks_only_its_newest_matches_and_says_so(self) -> None:
+        # Small numbers stand in for the real ones (best 1,000 of the newest 2,000 matches).
+        old_titles = [add_document(title=f"Sperrmüll alt {i}", field_ids=[self.field.pk]).pk for i in range(3)]
+        for i in range(12):
+            add_document(title=f"Wertstoffhof {i}", body="Auch Sperrmüll wird dort angenommen.")
+        new_titles = [add_document(title=f"Sperrmüll neu {i}", field_ids=[self.field.pk]).pk for i in range(2)]
+        secret = add_document(title="Sperrmüll intern", audience=Audience.TEAM).pk
+        with (
+            mock.patch("search.engine.CANDIDATES", 5),
+            mock.patch("search.engine.RANK_WINDOW", 10),
+            mock.patch("search.backends.PROBE_DOCUMENTS", 10),
+        ):
+            found = run_search(text="Sperrmüll", user=None)
+            self.assertTrue(found.windowed)
+            self.assertEqual(len(found.hits), 5)
+            # Title matches among the newest matches come first; older ones are outside the window.
+            self.assertEqual({h.id for h in found.hits[:2]}, set(new_titles))
+            self.assertFalse({h.id for h in found.hits} & set(old_titles))
+            # The window holds only what the searcher may see.
+            self.assertNotIn(secret, {h.id for h in found.hits})
+            self.assertIn(secret, {h.id for h in run_search(text="Sperrmüll", user=self.team).hits})
+            page = self.client.get(f"{SEARCH}?q=Sperrmüll")
+            self.assertContains(page, "Mehr als 10 Treffer – gezeigt werden die besten 5 der 10 neuesten")
+            english = self.client.get(f"{SEARCH}?q=Sperrmüll", headers={"Accept-Language": "en"})
+            self.assertContains(english, "More than 10 results – showing the best 5 of the 10 newest")
+            # A rarer word is still ranked over all its matches, old ones included.
+            rare = run_search(text="Sperrmüll alt", user=None)
+            self.assertFalse(rare.windowed)
+            self.assertEqual({h.id for h in rare.hits}, set(old_titles))
+            # A filter picks its window among the filtered matches.
+            filtered = run_search(text="Sperrmüll", user=None, filters=Filters(kinds=("project",)))
+            self.assertEqual((filtered.hits, filtered.windowed), ([], False))
+
+            def count(url: str) -> int:
+                with CaptureQueriesContext(connection) as queries:
+                    self.assertEqual(self.client.get(url).status_code, 200)
+                return len(queries)
+
+            # The same queries as an ordinary search, however many matches there are.
+            self.assertEqual(count(f"{SEARCH}?q=Sperrmüll"), count(f"{SEARCH}?q=Wohngeld"))
+            self.assertEqual(count(f"{SEARCH}?q=Sperrmüll&type=idea"), count(f"{SEARCH}?q=Wohngeld&type=idea"))
+
+    def test_a_word_rare_among_the_newest_documents_is_ranked_completely(self) -> None:
+        old_titles = [add_document(title=f"Sperrmüll alt {i}").pk for i in range(3)]
+        for i in range(12):
+            add_document(title=f"Wertstoffhof {i}", body="Auch Sperrmüll wird dort angenommen.")
+        for i in range(10):
+            add_document(title=f"Radweg {i}", body="Ein neuer Radweg.")
+        with (
+            mock.patch("search.engine.CANDIDATES", 5),
+            mock.patch("search.engine.RANK_WINDOW", 10),
+            mock.patch("search.backends.PROBE_DOCUMENTS", 10),
+        ):
+            found = run_search(text="Sperrmüll", user=None)
+        # More matches (15) than the window (10), but none among the newest 10 documents: not
+        # frequent, so every match is ranked and the old title matches come first.
+        self.assertFalse(found.windowed)
+        self.assertTrue(found.capped)
+        self.assertEqual({h.id for h in found.hits[:3]}, set(old_titles))
 
 
 class BadInputTests(HypothesisTestCase):
