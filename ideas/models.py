@@ -127,6 +127,8 @@ class Idea(models.Model):
         indexes = [
             models.Index(fields=["moderation", "status", "-submitted_at"], name="idea_list_idx"),
             models.Index(fields=["moderation", "-submitted_at", "-id"], name="idea_newest_idx"),
+            # "Most supported": the first page is read from the index instead of sorting every idea.
+            models.Index(fields=["moderation", "-support_count", "-submitted_at", "-id"], name="idea_supported_idx"),
         ]
 
     def __str__(self) -> str:
