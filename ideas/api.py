@@ -114,6 +114,5 @@ def idea_comments(request: HttpRequest, idea_id: int) -> list:
 )
 def idea_support_api(request: HttpRequest, idea_id: int) -> dict:
     idea = get_object_or_404(Idea.objects.public().exclude(status=Idea.Status.MERGED), pk=idea_id)
-    created = idea_support(idea=idea, user=request.auth)
-    idea.refresh_from_db(fields=["support_count"])
+    created = idea_support(idea=idea, user=request.auth)  # leaves the stored count in idea.support_count
     return {"idea_id": idea.pk, "support_count": idea.support_count, "created": created}

@@ -220,10 +220,11 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     if withdraw:
         idea_unsupport(idea=idea, user=request.user)
     else:
-        idea_support(idea=idea, user=request.user)
+        idea_support(idea=idea, user=request.user)  # leaves the stored count in idea.support_count
     if not request.htmx:
         return redirect(idea)
-    idea.refresh_from_db(fields=["support_count"])
+    if withdraw:
+        idea.refresh_from_db(fields=["support_count"])
     # Either way the outcome is known: after withdrawing there is no support, otherwise there is one.
     # The fragment needs no context processors (the header's municipality is not part of it); the
     # CSRF token for its form is passed explicitly.

@@ -79,6 +79,21 @@ class SupportTests(BaseTestCase):
         idea.refresh_from_db()
         self.assertEqual(idea.support_count, 1)
 
+    def test_the_service_leaves_the_stored_count_on_the_idea_even_when_it_was_stale(self) -> None:
+        idea = make_idea()
+        stale = Idea.objects.get(pk=idea.pk)
+        before = stale.last_activity_at
+        self.assertTrue(idea_support(idea=idea, user=self.staff))
+        self.assertEqual(idea.support_count, 1)
+        self.assertTrue(idea_support(idea=stale, user=self.citizen))  # still believes there are none
+        self.assertEqual(stale.support_count, 2)
+        self.assertFalse(idea_support(idea=stale, user=self.citizen))
+        self.assertEqual(stale.support_count, 2)
+        stale.refresh_from_db()
+        self.assertEqual(stale.support_count, 2)
+        self.assertGreater(stale.last_activity_at, before)
+        self.assertEqual(Support.objects.filter(idea=idea).count(), 2)
+
     def test_visitors_must_log_in_and_unpublished_ideas_cannot_be_supported(self) -> None:
         idea = make_idea()
         response = self.client.post(reverse("ideas:support", args=[idea.pk]))
