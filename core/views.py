@@ -78,7 +78,7 @@ def history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def feedback_contact(municipality: Municipality | None) -> dict[str, str]:
     """Where people report barriers: the municipality's contact address if it has one, else the
     platform's own sender address (unless it is a development placeholder), and its website."""
-    email = getattr(municipality, "contact_email", "")  # not a field yet; used once it exists
+    email = municipality.contact_email if municipality else ""
     if not email:
         _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
         domain = sender.rpartition("@")[2]
@@ -89,10 +89,16 @@ def feedback_contact(municipality: Municipality | None) -> dict[str, str]:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     """Erklärung zur Barrierefreiheit as BITV 2.0 asks for it."""
+    municipality = Municipality.objects.current()
+    prepared_on = municipality.statement_prepared_on if municipality else None
     context = {
-        "contact": feedback_contact(Municipality.objects.current()),
-        "prepared_on": ACCESSIBILITY_STATEMENT_PREPARED,
-        "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
+        "contact": feedback_contact(municipality),
+        # The municipality's own dates once it has prepared the statement, else the platform's.
+        "prepared_on": prepared_on or ACCESSIBILITY_STATEMENT_PREPARED,
+        "reviewed_on": (municipality.statement_reviewed_on or prepared_on)
+        if prepared_on
+        else ACCESSIBILITY_STATEMENT_REVIEWED,
+        "enforcement_body": municipality.enforcement_body if municipality else "",
         "site": request.get_host(),
     }
     return render(request, "core/accessibility.html", context)

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipality import register
+from municipality.models import Municipality
 
 
 class RegisterSearchForm(forms.Form):
@@ -22,3 +24,29 @@ class ChooseMunicipalityForm(forms.Form):
                 params={"key": key},
             ) from None
         return key
+
+
+class StatementForm(forms.ModelForm):
+    """The municipality's part of the accessibility statement: contact, dates, enforcement body."""
+
+    class Meta:
+        model = Municipality
+        fields = ["contact_email", "statement_prepared_on", "statement_reviewed_on", "enforcement_body"]
+        widgets = {
+            "statement_prepared_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "statement_reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "enforcement_body": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        prepared, reviewed = cleaned.get("statement_prepared_on"), cleaned.get("statement_reviewed_on")
+        if prepared and reviewed and reviewed < prepared:
+            self.add_error("statement_reviewed_on", _("A review cannot come before the statement was prepared."))
+        today = timezone.localdate()
+        for name in ("statement_prepared_on", "statement_reviewed_on"):
+            if cleaned.get(name) and cleaned[name] > today:
+                self.add_error(name, _("This date is in the future."))
+        if reviewed and not prepared:
+            self.add_error("statement_prepared_on", _("Enter when the statement was prepared, too."))
+        return cleaned

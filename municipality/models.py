@@ -29,6 +29,22 @@ class Municipality(models.Model):
         help_text=_("A demo town that does not exist; shown with a notice on every page."),
     )
     website = models.URLField(_("website"), blank=True)
+    # What the accessibility statement (Erklärung zur Barrierefreiheit) names: BITV 2.0 asks for a
+    # contact for reported barriers, the dates of the statement and, where the state has one, its
+    # enforcement body. Empty dates fall back to the platform's own self-assessment.
+    contact_email = models.EmailField(
+        _("contact e-mail for feedback"),
+        blank=True,
+        help_text=_("Where people report barriers and ask for content in an accessible form."),
+    )
+    statement_prepared_on = models.DateField(_("accessibility statement prepared on"), null=True, blank=True)
+    statement_reviewed_on = models.DateField(_("accessibility statement last reviewed on"), null=True, blank=True)
+    enforcement_body = models.TextField(
+        _("enforcement body of the federal state"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Name, address and contact of the state's conciliation or enforcement body, if there is one."),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from municipality import register
-from municipality.forms import ChooseMunicipalityForm, RegisterSearchForm
+from municipality.forms import ChooseMunicipalityForm, RegisterSearchForm, StatementForm
 from municipality.models import Municipality
 from municipality.permissions import can_configure_municipality
 from municipality.services import municipality_set_from_register
@@ -16,8 +16,22 @@ from municipality.services import municipality_set_from_register
 def configure(request: HttpRequest) -> HttpResponse:
     if not can_configure_municipality(request.user):
         raise PermissionDenied
-    choose_form = ChooseMunicipalityForm(request.POST or None)
-    if request.method == "POST" and choose_form.is_valid():
+    municipality = Municipality.objects.current()
+    posted = request.POST if request.method == "POST" else None
+    saving_statement = posted is not None and "save_statement" in posted
+    statement_form = (
+        StatementForm(posted if saving_statement else None, instance=municipality) if municipality else None
+    )
+    if saving_statement:
+        if statement_form is None:
+            messages.error(request, _("Choose the municipality first."))
+            return redirect("municipality:configure")
+        if statement_form.is_valid():
+            statement_form.save()
+            messages.success(request, _("The accessibility statement now shows these details."))
+            return redirect("municipality:configure")
+    choose_form = ChooseMunicipalityForm(None if saving_statement else posted)
+    if posted is not None and not saving_statement and choose_form.is_valid():
         chosen = municipality_set_from_register(
             key=choose_form.cleaned_data["key"], website=choose_form.cleaned_data["website"]
         )
@@ -26,7 +40,8 @@ def configure(request: HttpRequest) -> HttpResponse:
     search_form = RegisterSearchForm(request.GET or None)
     results = register.search(search_form.cleaned_data["q"]) if search_form.is_valid() else []
     context = {
-        "municipality": Municipality.objects.current(),
+        "municipality": municipality,
+        "statement_form": statement_form,
         "search_form": search_form,
         "choose_form": choose_form,
         "results": results,
