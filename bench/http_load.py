@@ -19,12 +19,12 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils.crypto import get_random_string
 
 from accounts.models import Role, User
@@ -77,7 +77,7 @@ def _prepare(people: int) -> tuple[list[tuple[str, str]], list[int], list[int]]:
     users = list(User.objects.filter(email__startswith=f"load{stamp}").order_by("pk"))
     sessions = []
     for user in users:
-        store = SessionStore()
+        store = import_module(settings.SESSION_ENGINE).SessionStore()  # as the server reads them
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -138,6 +138,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: REDIS_URL (e.g. redis://127.0.0.1:6379/0) gives every gunicorn worker the same cache, so
+# the per-address rate limits count across workers, and sessions are read from Redis first
+# (cached_db: written to both, so a Redis restart logs nobody out; a busy write like a support
+# skips its session query). Without it each process has its own memory cache and sessions live
+# in the database only.
+if REDIS_URL := os.environ.get("REDIS_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Background tasks (django.tasks): the embeddings of new and edited ideas. In production they
 # wait in a database queue (django-tasks-db) for `manage.py db_worker`; in development they run
 # at once, in the request, so nothing else has to run (ETAPPE_TASKS=database|immediate chooses);
