@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib import messages
@@ -220,32 +221,33 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "learning/session_detail.html", context)
 
 
-@login_required
-@require_POST
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def _change_registration(request: HttpRequest, pk: int, change: Callable[..., object], done: str) -> HttpResponse:
+    """Register for or cancel a session as the person logged in; the outcome as a message."""
     _internal(request)
     session = access_session(request.user, pk)
     try:
-        registration_create(session=session, user=request.user)
+        change(session=session, user=request.user)
     except LearningError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("You are registered. The session is in your list on the catalogue page."))
+        messages.success(request, done)
     return redirect(session)
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_registration(
+        request, pk, registration_create, _("You are registered. The session is in your list on the catalogue page.")
+    )
 
 
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal(request)
-    session = access_session(request.user, pk)
-    try:
-        registration_cancel(session=session, user=request.user)
-    except LearningError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your registration was cancelled; the seat is free for someone else."))
-    return redirect(session)
+    return _change_registration(
+        request, pk, registration_cancel, _("Your registration was cancelled; the seat is free for someone else.")
+    )
 
 
 @login_required
