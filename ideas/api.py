@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -8,7 +8,8 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth
 from config.pagination import Pagination
 from ideas.models import Comment, Idea
-from ideas.services import idea_support
+from ideas.permissions import supportable_ideas
+from ideas.services import idea_support_in
 from ideas.similarity import similar_ideas
 
 router = Router(tags=["ideas"])
@@ -113,6 +114,7 @@ def idea_comments(request: HttpRequest, idea_id: int) -> list:
     summary="Support an idea as the token's user (idempotent)",
 )
 def idea_support_api(request: HttpRequest, idea_id: int) -> dict:
-    idea = get_object_or_404(Idea.objects.public().exclude(status=Idea.Status.MERGED), pk=idea_id)
-    created = idea_support(idea=idea, user=request.auth)  # leaves the stored count in idea.support_count
-    return {"idea_id": idea.pk, "support_count": idea.support_count, "created": created}
+    outcome = idea_support_in(supportable_ideas(), pk=idea_id, user=request.auth)
+    if not outcome.found:
+        raise Http404
+    return {"idea_id": idea_id, "support_count": outcome.count, "created": outcome.added}

@@ -1,5 +1,6 @@
 """Who may see, change, support and moderate ideas and comments. Every ideas view asks here."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,6 +15,16 @@ def can_moderate(user: User) -> bool:
 
 def can_support(user: User) -> bool:
     return user.is_authenticated and user.is_active
+
+
+def supportable_ideas() -> "QuerySet[Idea]":
+    """The ideas anyone who may support (`can_support`) may back: published and not merged."""
+    return Idea.objects.public().exclude(status=Idea.Status.MERGED)
+
+
+def is_supportable(idea: Idea) -> bool:
+    """`supportable_ideas` for one idea already loaded (the same rule; tested to agree)."""
+    return idea.is_public and idea.status != Idea.Status.MERGED
 
 
 def can_comment(user: User) -> bool:

@@ -2,12 +2,13 @@
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -133,42 +134,72 @@ def comment_moderate(*, comment: Comment, publish: bool, reason: str, by: User) 
     return comment
 
 
-def idea_support(*, idea: Idea, user: User) -> bool:
-    """Back an idea once. A second support is a no-op; returns whether a support was added.
+@dataclass(frozen=True)
+class SupportOutcome:
+    found: bool  # the idea was among the ideas the caller allowed
+    added: bool  # a support was added (False: the person had supported it before)
+    count: int | None  # the stored number of supports afterwards, when found
 
-    Afterwards `idea.support_count` holds the count in the database. This is the busiest write of
-    the platform, so it is written in SQL: the support row and the counter change together, in one
-    statement on PostgreSQL (a data-modifying CTE, atomic on its own: one round trip instead of
-    BEGIN, INSERT, UPDATE, COMMIT and a SELECT for the new count) and in one transaction on SQLite.
-    `ON CONFLICT DO NOTHING` on the unique (idea, user) pair makes concurrent second clicks no-ops.
+
+def idea_support_in(ideas: "QuerySet[Idea]", *, pk: int, user: User) -> SupportOutcome:
+    """Back the idea `pk` once, if it is among `ideas` (the caller's rule of which ideas may be supported).
+
+    The busiest write of the platform, so the check, the support row and the counter go to the
+    database together: one statement on PostgreSQL (data-modifying CTEs, atomic on their own; one
+    round trip instead of reading the idea, then BEGIN, INSERT, UPDATE, COMMIT and a SELECT of the
+    new count) and one transaction on SQLite. `ON CONFLICT DO NOTHING` on the unique (idea, user)
+    pair makes a second or concurrent click a no-op. The allowed set is compiled by the ORM from
+    the queryset, so the rule stays where it is written.
     """
+    target, target_params = ideas.filter(pk=pk).order_by().values("id").query.sql_with_params()
     support, table = Support._meta.db_table, Idea._meta.db_table
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert = (
-        f"INSERT INTO {support} (idea_id, user_id, created_at) VALUES (%s, %s, %s) "  # noqa: S608 - table names from the models
-        "ON CONFLICT (idea_id, user_id) DO NOTHING"
-    )
+    # Table names come from the models and the target from the ORM; every value is a parameter.
+    insert = f"INSERT INTO {support} (idea_id, user_id, created_at) SELECT id, %s, %s"
     increment = f"UPDATE {table} SET support_count = support_count + 1, last_activity_at = %s"  # noqa: S608
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"WITH added AS ({insert} RETURNING idea_id) {increment} "  # noqa: S608 - table names from the models
-                "WHERE id IN (SELECT idea_id FROM added) RETURNING support_count",
-                [idea.pk, user.pk, now, now],
+                f"WITH target(id) AS ({target}), "  # noqa: S608
+                f"added AS ({insert} FROM target ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING idea_id), "
+                f"bumped AS ({increment} WHERE id IN (SELECT idea_id FROM added) RETURNING support_count) "
+                "SELECT EXISTS (SELECT 1 FROM target), (SELECT support_count FROM bumped)",
+                [*target_params, user.pk, now, now],
             )
-            row = cursor.fetchone()
+            found, count = cursor.fetchone()
         else:
             with transaction.atomic():
-                cursor.execute(insert, [idea.pk, user.pk, now])
-                row = None
+                # No CTE here: Python's sqlite3 reports no row count for a statement that starts with
+                # WITH. "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+                cursor.execute(
+                    f"{insert} FROM ({target}) WHERE true ON CONFLICT (idea_id, user_id) DO NOTHING",
+                    [user.pk, now, *target_params],
+                )
+                count = None
                 if cursor.rowcount == 1:
-                    cursor.execute(f"{increment} WHERE id = %s RETURNING support_count", [now, idea.pk])
-                    row = cursor.fetchone()
-    if row is None:  # supported before: nothing changed
-        idea.refresh_from_db(fields=["support_count"])
-        return False
-    idea.support_count = row[0]
-    return True
+                    cursor.execute(f"{increment} WHERE id = %s RETURNING support_count", [now, pk])
+                    count = cursor.fetchone()[0]
+            found = count is not None or ideas.filter(pk=pk).exists()
+    if count is not None:
+        return SupportOutcome(found=True, added=True, count=count)
+    if not found:
+        return SupportOutcome(found=False, added=False, count=None)
+    # supported before: nothing changed
+    return SupportOutcome(
+        found=True, added=False, count=Idea.objects.values_list("support_count", flat=True).get(pk=pk)
+    )
+
+
+def idea_support(*, idea: Idea, user: User) -> bool:
+    """Back an idea once. A second support is a no-op; returns whether a support was added.
+
+    Afterwards `idea.support_count` holds the count in the database.
+    """
+    outcome = idea_support_in(Idea.objects.all(), pk=idea.pk, user=user)
+    if not outcome.found:
+        raise Idea.DoesNotExist
+    idea.support_count = outcome.count
+    return outcome.added
 
 
 def idea_unsupport(*, idea: Idea, user: User) -> bool:

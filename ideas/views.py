@@ -40,6 +40,8 @@ from ideas.permissions import (
     can_comment,
     can_moderate,
     can_support,
+    is_supportable,
+    supportable_ideas,
 )
 from ideas.services import (
     WorkflowError,
@@ -50,7 +52,7 @@ from ideas.services import (
     idea_merge,
     idea_moderate,
     idea_submit,
-    idea_support,
+    idea_support_in,
     idea_unsupport,
     ideas_embed_later,
     report_create,
@@ -197,7 +199,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sees_participation": can_see_participation(request.user),
         "has_supported": request.user.is_authenticated
         and Support.objects.filter(idea=idea, user=request.user).exists(),
-        "can_support": can_support(request.user) and idea.is_public and idea.status != Idea.Status.MERGED,
+        "can_support": can_support(request.user) and is_supportable(idea),
         "can_comment": can_comment(request.user) and idea.is_public,
         "can_moderate": moderator,
         "comment_form": CommentForm(),
@@ -209,28 +211,33 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def support(request: HttpRequest, pk: int) -> HttpResponse:
-    # The busiest write of the pool, so it reads only what it needs: the same visibility rule as
-    # access_idea, without the related rows the idea page shows.
+    # The busiest write of the pool. Supporting checks, inserts and counts in one statement
+    # (idea_support_in with the supportable ideas); only when the idea is not among them is it read,
+    # to answer 404 (not visible to this person) or 403 (visible, e.g. one's own pending idea).
+    withdraw = request.POST.get("action") == "withdraw"
+    if can_support(request.user) and not withdraw:
+        outcome = idea_support_in(supportable_ideas(), pk=pk, user=request.user)
+        if outcome.found:
+            idea = Idea(pk=pk, support_count=outcome.count)  # all the fragment and the redirect need
+            return _support_answer(request, idea, has_supported=True)
     idea = get_object_or_404(
         Idea.objects.visible_to(request.user).only("pk", "status", "moderation", "support_count"), pk=pk
     )
-    if not can_support(request.user) or not idea.is_public or idea.status == Idea.Status.MERGED:
+    if not can_support(request.user) or not is_supportable(idea) or not withdraw:
         raise PermissionDenied
-    withdraw = request.POST.get("action") == "withdraw"
-    if withdraw:
-        idea_unsupport(idea=idea, user=request.user)
-    else:
-        idea_support(idea=idea, user=request.user)  # leaves the stored count in idea.support_count
+    idea_unsupport(idea=idea, user=request.user)
+    idea.refresh_from_db(fields=["support_count"])
+    return _support_answer(request, idea, has_supported=False)
+
+
+def _support_answer(request: HttpRequest, idea: Idea, *, has_supported: bool) -> HttpResponse:
     if not request.htmx:
         return redirect(idea)
-    if withdraw:
-        idea.refresh_from_db(fields=["support_count"])
-    # Either way the outcome is known: after withdrawing there is no support, otherwise there is one.
     # The fragment needs no context processors (the header's municipality is not part of it); the
     # CSRF token for its form is passed explicitly.
     html = render_to_string(
         "ideas/_support.html",
-        {"idea": idea, "has_supported": not withdraw, "can_support": True, "csrf_token": get_token(request)},
+        {"idea": idea, "has_supported": has_supported, "can_support": True, "csrf_token": get_token(request)},
     )
     return HttpResponse(html)
 

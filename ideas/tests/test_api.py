@@ -1,6 +1,6 @@
 from accounts.models import ApiToken
 from core.testing import BaseTestCase, make_comment, make_idea
-from ideas.models import Idea, Moderation
+from ideas.models import Idea, Moderation, Support
 
 
 class IdeaApiTests(BaseTestCase):
@@ -55,3 +55,10 @@ class IdeaApiTests(BaseTestCase):
         self.assertEqual((first["created"], first["support_count"]), (True, 1))
         self.assertEqual((second["created"], second["support_count"]), (False, 1))
         self.assertEqual(self.client.post(f"/api/v1/ideas/{idea.pk}/support").status_code, 401)
+        merged = make_idea(status=Idea.Status.MERGED, merged_into=idea)
+        pending = make_idea(moderation=Moderation.PENDING)
+        for other in (merged, pending):
+            response = self.client.post(f"/api/v1/ideas/{other.pk}/support", headers=headers)
+            self.assertEqual(response.status_code, 404)
+            self.assertIn("message", response.json())
+        self.assertEqual(Support.objects.filter(idea__in=[merged, pending]).count(), 0)

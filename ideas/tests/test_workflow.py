@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from core.testing import BaseTestCase, make_comment, make_idea
 from ideas.models import Comment, Follow, Idea, Moderation, Report, StatusChange, Support
+from ideas.permissions import is_supportable, supportable_ideas
 from ideas.services import WorkflowError, idea_change_status, idea_merge, idea_support
 
 
@@ -93,6 +94,27 @@ class SupportTests(BaseTestCase):
         self.assertEqual(stale.support_count, 2)
         self.assertGreater(stale.last_activity_at, before)
         self.assertEqual(Support.objects.filter(idea=idea).count(), 2)
+
+    def test_the_supportable_rule_is_the_same_for_the_query_and_for_a_loaded_idea(self) -> None:
+        for moderation in Moderation.values:
+            for status in Idea.Status.values:
+                make_idea(moderation=moderation, status=status, author=self.citizen)
+        in_query = set(supportable_ideas().values_list("pk", flat=True))
+        self.assertTrue(in_query)
+        for idea in Idea.objects.all():
+            with self.subTest(moderation=idea.moderation, status=idea.status):
+                self.assertEqual(is_supportable(idea), idea.pk in in_query)
+
+    def test_a_merged_or_hidden_idea_is_refused_and_one_the_person_cannot_see_is_not_found(self) -> None:
+        kept = make_idea()
+        merged = make_idea(status=Idea.Status.MERGED, merged_into=kept)
+        others_pending = make_idea(moderation=Moderation.PENDING, author=self.staff)
+        self.login(self.citizen)
+        self.assertEqual(self.client.post(reverse("ideas:support", args=[merged.pk])).status_code, 403)
+        self.assertEqual(self.client.post(reverse("ideas:support", args=[others_pending.pk])).status_code, 404)
+        self.assertEqual(self.client.post(reverse("ideas:support", args=[999999])).status_code, 404)
+        self.assertFalse(Support.objects.exists())
+        self.assertEqual(Idea.objects.get(pk=merged.pk).support_count, 0)
 
     def test_visitors_must_log_in_and_unpublished_ideas_cannot_be_supported(self) -> None:
         idea = make_idea()
