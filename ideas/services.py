@@ -161,12 +161,11 @@ def idea_support_in(ideas: "QuerySet[Idea]", *, pk: int, user: User) -> SupportO
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"WITH target(id) AS ({target}), "  # noqa: S608
-                f"added AS ({insert} FROM target ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING idea_id), "
-                f"bumped AS ({increment} WHERE id IN (SELECT idea_id FROM added) RETURNING support_count) "
-                "SELECT EXISTS (SELECT 1 FROM target), (SELECT support_count FROM bumped)",
+                f"added AS ({insert} FROM target ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING idea_id) "
+                f"{increment} WHERE id IN (SELECT idea_id FROM added) RETURNING support_count",
                 [*target_params, user.pk, now, now],
             )
-            found, count = cursor.fetchone()
+            row = cursor.fetchone()
         else:
             with transaction.atomic():
                 # No CTE here: Python's sqlite3 reports no row count for a statement that starts with
@@ -175,19 +174,15 @@ def idea_support_in(ideas: "QuerySet[Idea]", *, pk: int, user: User) -> SupportO
                     f"{insert} FROM ({target}) WHERE true ON CONFLICT (idea_id, user_id) DO NOTHING",
                     [user.pk, now, *target_params],
                 )
-                count = None
+                row = None
                 if cursor.rowcount == 1:
                     cursor.execute(f"{increment} WHERE id = %s RETURNING support_count", [now, pk])
-                    count = cursor.fetchone()[0]
-            found = count is not None or ideas.filter(pk=pk).exists()
-    if count is not None:
-        return SupportOutcome(found=True, added=True, count=count)
-    if not found:
-        return SupportOutcome(found=False, added=False, count=None)
-    # supported before: nothing changed
-    return SupportOutcome(
-        found=True, added=False, count=Idea.objects.values_list("support_count", flat=True).get(pk=pk)
-    )
+                    row = cursor.fetchone()
+    if row is not None:
+        return SupportOutcome(found=True, added=True, count=row[0])
+    # Nothing added: supported before (the stored count), or not among `ideas` (None). Rare.
+    count = ideas.filter(pk=pk).values_list("support_count", flat=True).first()
+    return SupportOutcome(found=count is not None, added=False, count=count)
 
 
 def idea_support(*, idea: Idea, user: User) -> bool:

@@ -223,11 +223,11 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(
         Idea.objects.visible_to(request.user).only("pk", "status", "moderation", "support_count"), pk=pk
     )
-    if not can_support(request.user) or not is_supportable(idea) or not withdraw:
-        raise PermissionDenied
-    idea_unsupport(idea=idea, user=request.user)
-    idea.refresh_from_db(fields=["support_count"])
-    return _support_answer(request, idea, has_supported=False)
+    if withdraw and can_support(request.user) and is_supportable(idea):
+        idea_unsupport(idea=idea, user=request.user)
+        idea.refresh_from_db(fields=["support_count"])
+        return _support_answer(request, idea, has_supported=False)
+    raise PermissionDenied
 
 
 def _support_answer(request: HttpRequest, idea: Idea, *, has_supported: bool) -> HttpResponse:
