@@ -1,13 +1,12 @@
 """The filtered idea list as CSV or XLSX. Only what the list shows; never e-mail addresses."""
 
-import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from core.exports import SafeCsvWriter, SafeWorkbook
 from ideas.models import Idea
 
 
@@ -40,25 +39,16 @@ def _rows(ideas: QuerySet[Idea]) -> Iterator[list]:
         ]
 
 
-def safe_cell(value: object) -> object:
-    # Spreadsheet programs run cells starting with = + - @ as formulas; prefix them so they stay text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def ideas_csv(ideas: QuerySet[Idea], writer) -> None:
+    writer = SafeCsvWriter(writer)
     writer.writerow(_header())
-    for row in _rows(ideas):
-        writer.writerow([safe_cell(v) for v in row])
+    writer.writerows(_rows(ideas))
 
 
 def ideas_xlsx(ideas: QuerySet[Idea]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Ideas"))
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet(_("Ideas"))
     sheet.append(_header())
     for row in _rows(ideas):
-        sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(row)
+    return workbook.to_bytes()

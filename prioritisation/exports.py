@@ -4,14 +4,12 @@ The same numbers as the ranking page, with the agreed weights or – when the ex
 what-if weights – with those (then the agreed place is a column of its own).
 """
 
-import io
 from collections.abc import Iterator
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from ideas.exports import safe_cell
+from core.exports import SafeCsvWriter, SafeWorkbook
 from prioritisation.ranking import Ranking
 
 
@@ -59,30 +57,29 @@ def _rows(ranking: Ranking, *, prioritised: set[int] | None) -> Iterator[list]:
 
 def ranking_csv(ranking: Ranking, writer, *, prioritised: set[int] | None = None) -> None:
     """Semicolons and the language's decimal separator, as German spreadsheet programs expect them."""
-    separator = str(get_format("DECIMAL_SEPARATOR"))
+    writer = SafeCsvWriter(writer, decimal_separator=str(get_format("DECIMAL_SEPARATOR")))
     writer.writerow(_header(ranking, with_choice=prioritised is not None))
-    for row in _rows(ranking, prioritised=prioritised):
-        writer.writerow([str(v).replace(".", separator) if isinstance(v, float) else safe_cell(v) for v in row])
+    writer.writerows(_rows(ranking, prioritised=prioritised))
 
 
 def ranking_xlsx(ranking: Ranking, *, title: str, prioritised: set[int] | None = None) -> bytes:
     """Two sheets: the ranking, and the criteria with their weights (so the numbers can be traced)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Ranking"))
-    sheet.append([safe_cell(title)])
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet(_("Ranking"))
+    sheet.append([title])
     sheet.append([_("Ranking with your weights") if ranking.is_what_if else _("Ranking with the agreed weights")])
     sheet.append([])
     sheet.append(_header(ranking, with_choice=prioritised is not None))
     for row in _rows(ranking, prioritised=prioritised):
-        sheet.append([safe_cell(v) for v in row])
-    criteria = workbook.create_sheet(_("Criteria"))
+        sheet.append(row)
+    criteria = workbook.sheet(_("Criteria"))
     criteria.append(
         [_("Criterion"), _("Agreed weight"), _("Share in this ranking (%)"), _("Scale"), _("Direction"), _("Derived")]
     )
     for column, share in ranking.weighted_columns:
         criteria.append(
             [
-                safe_cell(column.name),
+                column.name,
                 column.weight,
                 round(share, 1),
                 f"{column.scale_min}–{column.scale_max}",
@@ -90,6 +87,4 @@ def ranking_xlsx(ranking: Ranking, *, title: str, prioritised: set[int] | None =
                 _("yes") if column.derived else _("no"),
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()

@@ -1,14 +1,12 @@
 """The filtered inventory as CSV or XLSX: catalogue facts and the municipality's data, one row per service."""
 
-import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from ideas.exports import safe_cell
+from core.exports import SafeCsvWriter, SafeWorkbook
 from services.models import Level, Service
 
 
@@ -68,17 +66,15 @@ def _rows(services: QuerySet[Service]) -> Iterator[list]:
 
 
 def services_csv(services: QuerySet[Service], writer) -> None:
+    writer = SafeCsvWriter(writer)
     writer.writerow(_header())
-    for row in _rows(services):
-        writer.writerow([safe_cell(v) for v in row])
+    writer.writerows(_rows(services))
 
 
 def services_xlsx(services: QuerySet[Service]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Services"))
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet(_("Services"))
     sheet.append(_header())
     for row in _rows(services):
-        sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(row)
+    return workbook.to_bytes()
