@@ -1,13 +1,18 @@
 """A report's content as PDF (WeasyPrint), Excel workbook (openpyxl) and CSV."""
 
-import csv
-import io
+import mimetypes
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
+from django.apps import apps
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from core.exports import SafeWorkbook, csv_bytes
 from reports.charts import field_progress_chart, milestone_chart
 from reports.content import ReportContent
 
@@ -43,12 +48,59 @@ def pdf_document(content: ReportContent):
             "projects_by_budget": sorted(content.projects, key=lambda p: -(p.budget_planned or 0)),
         },
     )
-    return HTML(string=html, base_url=None).render()
+    return HTML(string=html, base_url=None, url_fetcher=static_fetcher()).render()
+
+
+def static_roots() -> list[Path]:
+    """The folders the installation serves its own static files from."""
+    roots = [Path(settings.STATIC_ROOT)] if settings.STATIC_ROOT else []
+    for entry in settings.STATICFILES_DIRS:
+        roots.append(Path(entry[1] if isinstance(entry, list | tuple) else entry))
+    roots += [Path(config.path) / "static" for config in apps.get_app_configs()]
+    return [root.resolve() for root in roots if root.is_dir()]
+
+
+def static_file(url: str) -> Path | None:
+    """The file a `file:` URL names if it is one of the installation's static files, else None."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    if not path.is_file():
+        return None
+    return path if any(path.is_relative_to(root) for root in static_roots()) else None
+
+
+def static_fetcher():
+    """A WeasyPrint URL fetcher that reads the installation's static files from disk and nothing else.
+
+    Report text comes from users; whatever it or a template might point to – http(s) anywhere,
+    including the server's own network, or files outside the static folders – is refused, so
+    rendering a PDF never makes a request and never reads another file.
+    """
+    return _fetcher_class()(allowed_protocols=["data", "file"], allow_redirects=False)
+
+
+@cache
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url[:5].lower() == "data:":
+                return super().fetch(url, headers)  # inline data, nothing is fetched
+            path = static_file(url)
+            if path is None:
+                raise ValueError(f"Reports load nothing from outside the installation's static files: {url[:200]}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticOnlyFetcher
 
 
 def render_xlsx(content: ReportContent) -> bytes:
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(_("Summary"))
+    book = SafeWorkbook()
+    summary = book.sheet(_("Summary"))
     summary.append([content.title])
     summary.append([_("Period"), content.start.isoformat(), content.end.isoformat()])
     summary.append([_("Projects"), len(content.projects)])
@@ -57,7 +109,7 @@ def render_xlsx(content: ReportContent) -> bytes:
     summary.append([_("Budget planned (€)"), float(content.budget_planned)])
     summary.append([_("Budget spent (€)"), float(content.budget_spent)])
 
-    projects = book.create_sheet(_("Projects"))
+    projects = book.sheet(_("Projects"))
     projects.append(
         [
             *(_("Project"), _("Status"), _("Unit"), _("Progress (%)"), _("Budget planned (€)")),
@@ -78,47 +130,29 @@ def render_xlsx(content: ReportContent) -> bytes:
                 row.visibility,
             ]
         )
-    milestones = book.create_sheet(_("Milestones"))
+    milestones = book.sheet(_("Milestones"))
     milestones.append([_("Project"), _("Milestone"), _("Due on"), _("Done on"), _("State")])
     for state, rows in ((_("reached"), content.reached), (_("missed"), content.missed)):
         for m in rows:
             milestones.append([m.project, m.title, m.due_on, m.done_on, state])
-    kpis = book.create_sheet(_("Key figures"))
+    kpis = book.sheet(_("Key figures"))
     kpis.append([_("Project"), _("Key figure"), _("Unit"), _("Baseline"), _("Target"), _("Latest value")])
     for project, name, unit, baseline, target, latest in content.kpis:
         kpis.append(
             [project, name, unit, float(baseline), float(target), float(latest) if latest is not None else None]
         )
-    lessons = book.create_sheet(_("Lessons learned"))
+    lessons = book.sheet(_("Lessons learned"))
     lessons.append([_("Lesson"), _("Outcome"), _("Project")])
     for title, outcome_label, project, _outcome in content.lessons:
         lessons.append([title, outcome_label, project])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def render_csv(content: ReportContent) -> bytes:
     """The project table, semicolon-separated with a BOM, so German Excel opens it as it is."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [_("Project"), _("Status"), _("Unit"), _("Progress (%)"), _("Budget planned (€)"), _("Budget spent (€)")]
+    header = [_("Project"), _("Status"), _("Unit"), _("Progress (%)"), _("Budget planned (€)"), _("Budget spent (€)")]
+    rows = (
+        [row.title, row.status_label, row.unit, row.progress, row.budget_planned or "", row.budget_spent or ""]
+        for row in content.projects
     )
-    for row in content.projects:
-        writer.writerow(
-            [
-                _safe(row.title),
-                row.status_label,
-                _safe(row.unit),
-                row.progress,
-                row.budget_planned or "",
-                row.budget_spent or "",
-            ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _safe(text: str) -> str:
-    """Cells starting with =, +, - or @ would run as formulas in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csv_bytes([header, *rows])
