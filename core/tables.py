@@ -7,39 +7,147 @@ writes `;` and Windows-1252.
 import csv
 import io
 import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import islice
+from xml.etree.ElementTree import ParseError
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
+# An XLSX file is a zip of XML files; a few kilobytes can unpack to gigabytes or declare a sheet of
+# 17 billion cells. Both are refused before openpyxl builds anything (see docs/ideas.md, "Import").
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_PACKING_RATIO = 100  # unpacked to packed size of one member; office files stay far below
+MAX_MEMBERS = 1000
+MAX_COLUMNS = 200
+MAX_ROWS = 20_000
+EXCEL_LAST_ROW = 1_048_576
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 
-def read_table(data: bytes) -> list[list[object]]:
-    """The file as rows of cells; raises ValueError with a readable reason."""
+class TableError(ValueError):
+    """The file cannot be taken; `line` says where (1 for the file as a whole)."""
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def is_workbook(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def read_table(data: bytes, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> list[list[object]]:
+    """The file as rows of cells, the header row included; raises TableError with a readable reason.
+
+    At most `max_rows` rows below the header and `max_columns` columns are read; a larger file is
+    refused as a whole, and so is a cell with a NUL character (a database cannot store it).
+    """
     if len(data) > MAX_BYTES:
-        raise ValueError(_("The file is larger than 5 MB."))
-    if data[:4] == b"PK\x03\x04":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise ValueError(_("The Excel file cannot be read.")) from error
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        raise TableError(_("The file is larger than 5 MB."))
+    if is_workbook(data):
+        return read_workbook(data, max_rows=max_rows, max_columns=max_columns)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise ValueError(_("The file is neither UTF-8 nor Windows-1252 text.")) from None
+            raise TableError(_("The file is neither UTF-8 nor Windows-1252 text.")) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return _collect(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows, max_columns)
     except csv.Error as error:
-        raise ValueError(_("The file cannot be read as CSV: %(reason)s") % {"reason": error}) from error
+        raise TableError(_("The file cannot be read as CSV: %(reason)s") % {"reason": error}) from error
+
+
+def read_workbook(data: bytes, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> list[list[object]]:
+    """The first sheet of an XLSX file, checked for its unpacked size and declared size before reading."""
+    _check_packing(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except UNREADABLE as error:
+        raise TableError(_("The Excel file cannot be read.")) from error
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise TableError(_("The Excel file cannot be read."))
+        # The size the sheet declares (<dimension ref="A1:XFD1048576"/>) – refused before a row is built.
+        if (sheet.max_row or 0) > max_rows + 1:
+            raise TableError(_("At most %(max)d rows can be imported at once.") % {"max": max_rows})
+        if (sheet.max_column or 0) > max_columns:
+            raise TableError(_("At most %(max)d columns can be read.") % {"max": max_columns})
+        # A declaration can lie or be missing: read row by row as far as the file goes, padding nothing.
+        sheet.reset_dimensions()
+        return _collect(islice(sheet.iter_rows(values_only=True), EXCEL_LAST_ROW), max_rows, max_columns)
+    except TableError:
+        raise
+    except UNREADABLE as error:
+        raise TableError(_("The Excel file cannot be read.")) from error
+    finally:
+        workbook.close()
+
+
+UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    IndexError,
+    TypeError,
+    ParseError,
+    zlib.error,
+    EOFError,
+)
+
+
+def _check_packing(data: bytes) -> None:
+    """Refuse a zip whose members would unpack to too much, judged from the zip's directory alone.
+
+    Python's zipfile never unpacks more than a member's declared size, so the declaration is binding.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise TableError(_("The Excel file cannot be read.")) from error
+    unpacked = sum(member.file_size for member in members)
+    too_tight = any(
+        member.file_size > 1024 * 1024 and member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or too_tight:
+        raise TableError(
+            _("The Excel file would unpack to more than %(max)d MB or is packed unusually tightly; it was not opened.")
+            % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+
+
+def _collect(source: Iterable[Sequence[object]], max_rows: int, max_columns: int) -> list[list[object]]:
+    """Rows without their empty trailing cells, checked one by one as they are read."""
+    rows: list[list[object]] = []
+    for line, row in enumerate(source, start=1):
+        cells = list(row)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
+        if not cells:
+            if line <= max_rows + 1:
+                rows.append(cells)  # a blank line keeps the line numbers of the rows below it
+            continue
+        if line > max_rows + 1:
+            raise TableError(_("At most %(max)d rows can be imported at once.") % {"max": max_rows})
+        if len(cells) > max_columns:
+            raise TableError(_("At most %(max)d columns can be read.") % {"max": max_columns}, line=line)
+        if any(isinstance(cell, str) and "\x00" in cell for cell in cells):
+            raise TableError(_("the row contains a NUL character, which cannot be stored"), line=line)
+        rows.append(cells)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def match_choice(value: str, choices: type, label: str) -> tuple[str | None, str | None]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tables import match_choice, read_table
+from core.tables import TableError, match_choice, read_table
 from ideas.models import DESCRIPTION_MAX, TITLE_MAX, Idea, Moderation, StatusChange
 from strategy.models import FieldOfAction
 
@@ -56,9 +56,9 @@ def parse_ideas(data: bytes) -> ImportResult:
     """Check every row; the result holds either clean rows or line-numbered errors."""
     result = ImportResult()
     try:
-        table = read_table(data)
-    except ValueError as error:
-        result.errors.append((1, str(error)))
+        table = read_table(data, max_rows=MAX_ROWS)
+    except TableError as error:
+        result.errors.append((error.line, str(error)))
         return result
     if not table:
         result.errors.append((1, _("The file is empty.")))
@@ -73,9 +73,6 @@ def parse_ideas(data: bytes) -> ImportResult:
                 % {"columns": ", ".join(missing)},
             )
         )
-        return result
-    if len(table) - 1 > MAX_ROWS:
-        result.errors.append((1, _("At most %(max)d rows can be imported at once.") % {"max": MAX_ROWS}))
         return result
     fields = {f.title.casefold(): f for f in FieldOfAction.objects.all()}
     for line, cells in enumerate(table[1:], start=2):

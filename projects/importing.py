@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, User
-from core.tables import match_choice, parse_day, read_table
+from core.tables import TableError, match_choice, parse_day, read_table
 from projects.models import Milestone, Project
 from projects.services import recompute_progress
 from strategy.models import FieldOfAction
@@ -107,9 +107,9 @@ def _money(value: object) -> Decimal:
 def parse_measures(data: bytes, mapping: dict[str, int] | None = None) -> MeasuresImport:
     result = MeasuresImport()
     try:
-        table = read_table(data)
-    except ValueError as error:
-        result.errors.append((1, str(error)))
+        table = read_table(data, max_rows=MAX_ROWS)
+    except TableError as error:
+        result.errors.append((error.line, str(error)))
         return result
     if not table:
         result.errors.append((1, _("The file is empty.")))
@@ -118,9 +118,6 @@ def parse_measures(data: bytes, mapping: dict[str, int] | None = None) -> Measur
     result.mapping = guess_mapping(result.header) if mapping is None else mapping
     if "title" not in result.mapping:
         result.errors.append((1, _("Choose which column holds the project title.")))
-        return result
-    if len(table) - 1 > MAX_ROWS:
-        result.errors.append((1, _("At most %(max)d rows can be imported at once.") % {"max": MAX_ROWS}))
         return result
     units = {}
     for unit in OrgUnit.objects.all():

@@ -2,7 +2,8 @@
 
 The files are the ones shipped in services/data/ (see its README for source and licence) or
 newer ones of the same shape: UTF-8 CSV with a header row, comma-separated. A file of another
-shape is refused with every problem found (file and line), and nothing is written.
+shape is refused with every problem found (file and line), and nothing is written; an Excel
+workbook is refused without being opened.
 
 A repeated import recognises OZG services by their OZG id and LeiKa services by their LeiKa
 key; services the LeiKa does not list ("nicht im LeiKa") by OZG id and name. It adds and
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from core.tables import is_workbook
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OZG_FILE = DATA_DIR / "ozg-leistungen.csv"
@@ -89,6 +92,11 @@ def _rows(data: bytes, label: str, columns: list[str], problems: list[str]) -> l
         return []
     if len(data) > MAX_BYTES:
         problems.append(_("%(file)s: the file is larger than 20 MB.") % {"file": label})
+        return []
+    if is_workbook(data):  # never opened: the catalogue is read from CSV only
+        problems.append(
+            _("%(file)s: this is an Excel workbook; save it as “CSV UTF-8” and import that file.") % {"file": label}
+        )
         return []
     try:
         text = data.decode("utf-8-sig")
