@@ -8,9 +8,8 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from itertools import islice
 from xml.etree.ElementTree import ParseError
 
 from django.utils import translation
@@ -84,7 +83,7 @@ def read_workbook(data: bytes, *, max_rows: int = MAX_ROWS, max_columns: int = M
             raise TableError(_("At most %(max)d columns can be read.") % {"max": max_columns})
         # A declaration can lie or be missing: read row by row as far as the file goes, padding nothing.
         sheet.reset_dimensions()
-        return _collect(islice(sheet.iter_rows(values_only=True), EXCEL_LAST_ROW), max_rows, max_columns)
+        return _collect(_within_excel(sheet.iter_rows(values_only=True)), max_rows, max_columns)
     except TableError:
         raise
     except UNREADABLE as error:
@@ -104,6 +103,14 @@ UNREADABLE = (
     zlib.error,
     EOFError,
 )
+
+
+def _within_excel(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """The rows, refused past Excel's last row (a row number no spreadsheet program writes)."""
+    for line, row in enumerate(rows, start=1):
+        if line > EXCEL_LAST_ROW:
+            raise TableError(_("The Excel file cannot be read."))
+        yield row
 
 
 def _check_packing(data: bytes) -> None:
