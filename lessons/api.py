@@ -10,6 +10,7 @@ from enum import Enum
 
 from auditlog.context import set_actor
 from auditlog.middleware import AuditlogMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -21,7 +22,7 @@ from accounts.models import User
 from config.pagination import Pagination
 from lessons.forms import LessonForm
 from lessons.models import Lesson
-from lessons.permissions import can_edit_lesson, can_write_lessons, is_author, visible_lessons
+from lessons.permissions import can_edit_lesson, can_write_lessons, is_author, visible_lessons, visible_project
 from lessons.services import LessonError, lesson_save, lesson_submit, tags_from_text
 
 router = Router(tags=["lessons"])
@@ -45,9 +46,11 @@ def _token_user(request: HttpRequest) -> User | None:
 
 def _visible(request: HttpRequest):
     user = _token_user(request)
+    # Whose rules apply to what is shown with each lesson (its project): kept for the schema below.
+    request.lesson_reader = user or AnonymousUser()
     if user is None:
-        return Lesson.objects.public()
-    return visible_lessons(user)
+        return Lesson.objects.public().select_related("project")
+    return visible_lessons(user).select_related("project")
 
 
 class LessonOut(Schema):
@@ -73,6 +76,14 @@ class LessonOut(Schema):
     field_of_action_ids: list[int]
     published_at: datetime | None
     updated_at: datetime
+
+    @staticmethod
+    def resolve_project_id(obj: Lesson, context: dict) -> int | None:
+        """Only a project the reader may see: a public lesson never points at an internal project."""
+        request = (context or {}).get("request")
+        reader = getattr(request, "lesson_reader", None) or getattr(request, "auth", None) or AnonymousUser()
+        project = visible_project(reader, obj)
+        return project.pk if project else None
 
     @staticmethod
     def resolve_tags(obj: Lesson) -> list[str]:
@@ -113,7 +124,7 @@ class LessonIn(Schema):
 
 
 def _lessons():
-    return Lesson.objects.prefetch_related("tags", "fields_of_action")
+    return Lesson.objects.select_related("project").prefetch_related("tags", "fields_of_action")
 
 
 @router.get("/lessons", response=list[LessonOut], summary="Lessons learned, newest first (token optional)")

@@ -2,14 +2,14 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from core.feeds import TextAtom1Feed
 from lessons.models import Lesson
 
 
 class LessonFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     title = _("Lessons learned")
     subtitle = _("What our digitalisation projects taught us, failures included.")
     link = reverse_lazy("lessons:list")

@@ -1,9 +1,15 @@
+import re
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Lesson, Tag
 from projects.models import Project
 from strategy.models import FieldOfAction
+
+# A title travels into mail subjects, feeds and exports: one line, no control characters.
+LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 class LessonForm(forms.ModelForm):
@@ -64,6 +70,12 @@ class LessonForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
             self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
 
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        if LINE_BREAKS.search(title):
+            raise forms.ValidationError(_("The title is a single line: remove the line breaks and control characters."))
+        return title
+
     def clean_tag_names(self) -> str:
         names = [part.strip() for part in self.cleaned_data["tag_names"].split(",") if part.strip()]
         if len(names) > 10:
@@ -103,15 +115,17 @@ class WithdrawForm(forms.Form):
 class LessonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False, to_field_name="slug")
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False, to_field_name="slug")
     field = forms.ModelChoiceField(
         label=_("Field of action"), queryset=FieldOfAction.objects.order_by("position", "title"), required=False
     )
     scope = forms.ChoiceField(label=_("About"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
 
-    def __init__(self, *args, internal: bool = False, **kwargs) -> None:
+    def __init__(self, *args, internal: bool = False, tags: "QuerySet[Tag] | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Only tags of lessons the person may read: a draft's tags would tell what is being written.
+        self.fields["tag"].queryset = tags if tags is not None else Tag.objects.none()
         self.fields["outcome"].choices = [("", _("all")), *Lesson.Outcome.choices]
         self.fields["scope"].choices = [("", _("all")), *Lesson.Scope.choices]
         self.fields["state"].choices = [("", _("all")), *Lesson.State.choices]

@@ -5,12 +5,14 @@
 - The strategy team: everything, because it reviews before anything is published.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from lessons.models import Lesson, LessonQuerySet
+from lessons.models import Lesson, LessonQuerySet, Tag
+from projects.models import Project
+from projects.permissions import can_see_internal_projects
 
 
 def can_review_lessons(user: User) -> bool:
@@ -49,3 +51,17 @@ def access_lesson(user: User, pk: int) -> Lesson:
     if not visible_lessons(user).filter(pk=lesson.pk).exists():
         raise Http404
     return lesson
+
+
+def visible_project(user: User, lesson: Lesson) -> Project | None:
+    """The lesson's project if the user may see the project itself (the rule of `access_project`),
+    so a public lesson never names an internal project."""
+    project = lesson.project
+    if project is None or not (project.is_public or can_see_internal_projects(user)):
+        return None
+    return project
+
+
+def visible_tags(user: User) -> "QuerySet[Tag]":
+    """The tags of the lessons the user may read: a draft's tags stay as hidden as the draft."""
+    return Tag.objects.filter(lessons__in=visible_lessons(user).values("pk")).distinct().order_by("name")

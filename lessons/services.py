@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.mail import send_after_commit
 from lessons.models import Lesson, Tag
 
 
@@ -71,8 +71,9 @@ def lesson_publish(*, lesson: Lesson, by: User, note: str = "") -> None:
     lesson.reviewed_by = by
     lesson.review_note = note
     lesson.published_at = timezone.now()
-    _set_state(lesson, Lesson.State.PUBLISHED, "reviewed_by", "review_note", "published_at")
-    _notify_authors(lesson, _("Your lesson “%(title)s” was published."))
+    with transaction.atomic():
+        _set_state(lesson, Lesson.State.PUBLISHED, "reviewed_by", "review_note", "published_at")
+        _notify_authors(lesson, _("Your lesson “%(title)s” was published."))
 
 
 def lesson_return(*, lesson: Lesson, by: User, note: str) -> None:
@@ -82,8 +83,9 @@ def lesson_return(*, lesson: Lesson, by: User, note: str) -> None:
         raise LessonError(_("Say what should change, so the authors know what to do."))
     lesson.reviewed_by = by
     lesson.review_note = note
-    _set_state(lesson, Lesson.State.DRAFT, "reviewed_by", "review_note")
-    _notify_authors(lesson, _("Your lesson “%(title)s” was sent back with a note from the review."))
+    with transaction.atomic():
+        _set_state(lesson, Lesson.State.DRAFT, "reviewed_by", "review_note")
+        _notify_authors(lesson, _("Your lesson “%(title)s” was sent back with a note from the review."))
 
 
 def lesson_withdraw(*, lesson: Lesson, by: User, note: str) -> None:
@@ -105,8 +107,9 @@ def _set_state(lesson: Lesson, state: str, *fields: str) -> None:
 
 
 def _notify_authors(lesson: Lesson, subject: str) -> None:
+    """Tell the authors, once the change is committed (the title may hold anything; the subject is made safe)."""
     recipients = [author.email for author in lesson.authors.all() if author.email]
     if not recipients:
         return
     body = render_to_string("lessons/email/review.txt", {"lesson": lesson})
-    send_mail(subject % {"title": lesson.title}, body, None, recipients)
+    send_after_commit(subject % {"title": lesson.title}, body, recipients)

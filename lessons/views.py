@@ -19,6 +19,8 @@ from lessons.permissions import (
     can_write_lessons,
     is_author,
     visible_lessons,
+    visible_project,
+    visible_tags,
 )
 from lessons.services import (
     LessonError,
@@ -44,9 +46,14 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _refused(request: HttpRequest) -> int:
+    """A form shown again after a POST was refused (its errors say why): 400, nothing was written."""
+    return 400 if request.method == "POST" else 200
+
+
 def lesson_list(request: HttpRequest) -> HttpResponse:
     internal = can_write_lessons(request.user)
-    form = LessonFilterForm(request.GET or None, internal=internal)
+    form = LessonFilterForm(request.GET or None, internal=internal, tags=visible_tags(request.user))
     lessons = visible_lessons(request.user)
     project = None
     if request.GET.get("project", "").isdigit():
@@ -99,8 +106,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": lesson.state == Lesson.State.DRAFT
         and (is_author(request.user, lesson) or can_review_lessons(request.user)),
         "can_review": can_review_lessons(request.user),
-        "project_visible": lesson.project_id
-        and Project.objects.visible_to(request.user).filter(pk=lesson.project_id).exists(),
+        "project": visible_project(request.user, lesson),
     }
     return render(request, "lessons/lesson_detail.html", context)
 
@@ -133,7 +139,8 @@ def lesson_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect(form.instance)
     title = _("Edit lesson learned") if pk else _("New lesson learned")
     cancel = lesson.get_absolute_url() if pk else reverse("lessons:list")
-    return render(request, "lessons/lesson_form.html", {"form": form, "title": title, "cancel_url": cancel})
+    context = {"form": form, "title": title, "cancel_url": cancel}
+    return render(request, "lessons/lesson_form.html", context, status=_refused(request))
 
 
 @login_required
@@ -167,7 +174,7 @@ def lesson_review(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(lesson)
-    return render(request, "lessons/lesson_review.html", {"form": form, "lesson": lesson})
+    return render(request, "lessons/lesson_review.html", {"form": form, "lesson": lesson}, status=_refused(request))
 
 
 @login_required
@@ -183,7 +190,7 @@ def lesson_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The lesson was withdrawn. It is no longer public."))
             return redirect(lesson)
-    return render(request, "lessons/lesson_withdraw.html", {"form": form, "lesson": lesson})
+    return render(request, "lessons/lesson_withdraw.html", {"form": form, "lesson": lesson}, status=_refused(request))
 
 
 @login_required

@@ -2,14 +2,14 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from core.feeds import TextAtom1Feed
 from projects.models import LogEntry, Milestone, Project
 
 
 class ProjectUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     title = _("Project updates")
     subtitle = _("The progress log of our public digitalisation projects.")
     link = reverse_lazy("projects:list")
@@ -38,7 +38,7 @@ class ProjectUpdatesFeed(Feed):
 
 
 class MilestonesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     title = _("Milestones reached")
     subtitle = _("Etappenziele our public projects have reached.")
     link = reverse_lazy("core:home")

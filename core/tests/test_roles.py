@@ -11,7 +11,9 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken
+from core.audit import HISTORY_KINDS
 from core.testing import ADMIN, ALL, INTERNAL, LOGGED_IN, TEAM, BaseTestCase, make_comment, make_idea, make_survey
+from ideas.models import Moderation
 from participation.models import Stakeholder, Workshop
 from prioritisation.testing import make_round
 from projects.models import Kpi, Milestone, Project
@@ -184,6 +186,78 @@ class AuthorisationMatrixTests(BaseTestCase):
         for module in app_matrices():
             rows |= module.expectations(self)
         return rows
+
+    def history_expectations(self) -> list[tuple[str, str, object, list[str]]]:
+        """(what, history kind, object, personas that may open its history) for objects in every
+        visibility state. A history is internal and follows the object's own rule: whoever gets 404
+        on the object's page gets 404 on its history. Apps add theirs in `history_expectations(case)`."""
+        anonymous_unconfirmed = make_idea(
+            title="Unbestätigt",
+            moderation=Moderation.UNCONFIRMED,
+            author_name="Anna Anonym",
+            author_email="anna@example.net",
+        )
+        rows = [
+            ("strategy", "strategy", self.strategy, INTERNAL),
+            ("glossary entry", "term", self.term, INTERNAL),
+            ("field of action", "field", self.field, INTERNAL),
+            ("goal", "goal", self.goal, INTERNAL),
+            ("published idea", "idea", make_idea(), INTERNAL),
+            ("unconfirmed anonymous idea", "idea", anonymous_unconfirmed, []),
+            ("citizen's idea awaiting moderation", "idea", make_idea(moderation="pending", author=self.citizen), TEAM),
+            (
+                "staff's own idea awaiting moderation",
+                "idea",
+                make_idea(moderation="pending", author=self.staff),
+                ["staff", *TEAM],
+            ),
+            (
+                "hidden idea",
+                "idea",
+                make_idea(moderation="hidden", author=self.citizen, hidden_reason="Beleidigend"),
+                TEAM,
+            ),
+            ("stakeholder", "stakeholder", Stakeholder.objects.create(name="Historie-Verein"), INTERNAL),
+            (
+                "workshop",
+                "workshop",
+                Workshop.objects.create(title="Historie-Werkstatt", held_on="2024-06-01"),
+                INTERNAL,
+            ),
+            ("public project", "project", Project.objects.create(title="Öffentlich"), INTERNAL),
+            ("internal project", "project", Project.objects.create(title="Intern", visibility="internal"), INTERNAL),
+            ("published survey", "survey", make_survey(with_questions=False), INTERNAL),
+            ("draft survey", "survey", make_survey(with_questions=False, is_published=False), TEAM),
+            (
+                "invitation survey",
+                "survey",
+                make_survey(with_questions=False, audience=Survey.Audience.INVITATION),
+                TEAM,
+            ),
+        ]
+        for module in app_matrices():
+            if hasattr(module, "history_expectations"):
+                rows += module.history_expectations(self)
+        return rows
+
+    def test_history_pages_cover_every_kind(self) -> None:
+        self.assertEqual({kind for _what, kind, _obj, _allowed in self.history_expectations()}, set(HISTORY_KINDS))
+
+    def test_history_pages_follow_each_objects_own_rule_in_every_state(self) -> None:
+        for what, kind, obj, allowed in self.history_expectations():
+            url = reverse("core:history", kwargs={"kind": kind, "pk": obj.pk})
+            for persona, user in self.personas().items():
+                self.login(user)
+                status = self.client.get(url).status_code
+                label = f"{persona} GET history of {what} ({url})"
+                if persona in allowed:
+                    self.assertEqual(status, 200, label)
+                elif persona == "anonymous":
+                    self.assertEqual(status, 302, label)
+                elif self.client.get(obj.get_absolute_url()).status_code == 404:
+                    self.assertEqual(status, 404, label)  # the history answers like the object's page
+                else:
+                    self.assertIn(status, (403, 404), label)
 
     def test_every_url_pattern_has_an_expectation(self) -> None:
         self.assertEqual(named_patterns() - set(self.expectations()), set())

@@ -25,3 +25,44 @@ def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
         "lessons:withdraw": (TEAM, {"pk": published.pk}),
         "lessons:delete": (TEAM, {"pk": published.pk}),
     }
+
+
+def history_expectations(case: BaseTestCase) -> list[tuple[str, str, object, list[str]]]:
+    """(what, history kind, object, personas that may open its history): lessons in every state.
+
+    A lesson's history follows `access_lesson`, like its page: the strategy team sees all, staff
+    the published ones and those they wrote.
+    """
+    return [
+        ("published public lesson", "lesson", make_lesson(title="Historie öffentlich"), INTERNAL),
+        (
+            "published internal lesson",
+            "lesson",
+            make_lesson(title="Historie intern", visibility=Lesson.Visibility.INTERNAL),
+            INTERNAL,
+        ),
+        (
+            "own draft",
+            "lesson",
+            make_lesson(title="Historie Entwurf", state=Lesson.State.DRAFT, authors=[case.staff]),
+            ["staff", *TEAM],
+        ),
+        (
+            "draft of another person",
+            "lesson",
+            make_lesson(title="Historie fremder Entwurf", state=Lesson.State.DRAFT, authors=[case.lead]),
+            ["lead", *TEAM],
+        ),
+        (
+            "lesson in review",
+            "lesson",
+            make_lesson(title="Historie in Prüfung", state=Lesson.State.IN_REVIEW, authors=[case.lead]),
+            ["lead", *TEAM],
+        ),
+        (
+            "withdrawn lesson",
+            "lesson",
+            make_lesson(title="Historie zurückgezogen", state=Lesson.State.WITHDRAWN, authors=[case.lead]),
+            ["lead", *TEAM],
+        ),
+    ]

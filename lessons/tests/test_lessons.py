@@ -125,7 +125,10 @@ class WorkflowTests(BaseTestCase):
         self.assertEqual(self.client.get(reverse("lessons:edit", args=[lesson.pk])).status_code, 403)
 
         self.login(self.team)
-        response = self.client.post(reverse("lessons:review", args=[lesson.pk]), {"decision": "publish", "note": ""})
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("lessons:review", args=[lesson.pk]), {"decision": "publish", "note": ""}
+            )
         lesson.refresh_from_db()
         self.assertEqual(lesson.state, "published")
         self.assertIsNotNone(lesson.published_at)
@@ -136,7 +139,7 @@ class WorkflowTests(BaseTestCase):
         lesson = make_lesson(state=Lesson.State.IN_REVIEW, authors=[self.staff])
         self.login(self.team)
         response = self.client.post(reverse("lessons:review", args=[lesson.pk]), {"decision": "return"}, **EN)
-        self.assertContains(response, "Say what should change")
+        self.assertContains(response, "Say what should change", status_code=400)
         lesson.refresh_from_db()
         self.assertEqual(lesson.state, "in_review")
         self.client.post(
@@ -151,7 +154,7 @@ class WorkflowTests(BaseTestCase):
         lesson = make_lesson()
         self.login(self.team)
         response = self.client.post(reverse("lessons:withdraw", args=[lesson.pk]), {"note": ""}, **EN)
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.status_code, 400)
         lesson.refresh_from_db()
         self.assertEqual(lesson.state, "published")
         self.client.post(reverse("lessons:withdraw", args=[lesson.pk]), {"note": "Personenbezug entdeckt."})
@@ -162,7 +165,7 @@ class WorkflowTests(BaseTestCase):
     def test_a_lesson_about_a_project_needs_the_project(self) -> None:
         self.login(self.staff)
         response = self.client.post(reverse("lessons:create"), self.form_data(scope="project"), **EN)
-        self.assertContains(response, "Choose the project this lesson is about.")
+        self.assertContains(response, "Choose the project this lesson is about.", status_code=400)
         self.assertFalse(Lesson.objects.exists())
         project = Project.objects.create(title="Digitale Bauakte")
         self.client.post(reverse("lessons:create"), self.form_data(scope="project", project=project.pk))
@@ -176,7 +179,7 @@ class WorkflowTests(BaseTestCase):
             reverse("lessons:edit", args=[lesson.pk]), self.form_data(version=lesson.version, title="Erste")
         )
         response = self.client.post(reverse("lessons:edit", args=[lesson.pk]), stale, **EN)
-        self.assertContains(response, "Someone else saved this lesson")
+        self.assertContains(response, "Someone else saved this lesson", status_code=400)
         lesson.refresh_from_db()
         self.assertEqual(lesson.title, "Erste")
 
