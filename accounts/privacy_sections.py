@@ -17,6 +17,8 @@ def register() -> None:
     register_section("account", export_account)
     register_section("memberships", export_memberships)
     register_section("api_tokens", export_api_tokens)
+    register_section("logins", export_logins)
+    register_section("audit_trail", export_audit_trail)
     register_ideas()
 
 
@@ -43,6 +45,58 @@ def export_api_tokens(user: User) -> list[dict[str, Any]]:
     return [
         {"name": t.name, "created": t.created_at, "last_used": t.last_used_at, "revoked": t.revoked_at}
         for t in user.api_tokens.order_by("created_at", "pk")
+    ]
+
+
+def export_logins(user: User) -> dict[str, list[dict[str, Any]]]:
+    """The login records of the address (django-axes): successful logins with address and browser, failed attempts."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    email = user.email
+    return {
+        "successful": [
+            {"at": r.attempt_time, "logout": r.logout_time, "address": r.ip_address, "user_agent": r.user_agent}
+            for r in AccessLog.objects.filter(username__iexact=email).order_by("attempt_time", "pk")
+        ],
+        "failed": [
+            {"at": r.attempt_time, "address": r.ip_address, "user_agent": r.user_agent, "locked_out": r.locked_out}
+            for r in AccessFailureLog.objects.filter(username__iexact=email).order_by("attempt_time", "pk")
+        ],
+        "counting_towards_lockout": [
+            {
+                "first": r.attempt_time,
+                "failures": r.failures_since_start,
+                "address": r.ip_address,
+                "user_agent": r.user_agent,
+            }
+            for r in AccessAttempt.objects.filter(username__iexact=email).order_by("attempt_time", "pk")
+        ],
+    }
+
+
+ACTIONS = {0: "create", 1: "update", 2: "delete", 3: "access"}  # auditlog's LogEntry.Action
+
+
+def export_audit_trail(user: User) -> list[dict[str, Any]]:
+    """What the person changed, from the audit trail: when, what, which fields, from which address.
+
+    The changed values stay out: they may be other people's data (an address the person
+    corrected as staff); the person's own values are in the other sections.
+    """
+    from auditlog.models import LogEntry
+
+    entries = LogEntry.objects.filter(actor=user).select_related("content_type").order_by("timestamp", "pk")
+    return [
+        {
+            "at": e.timestamp,
+            "action": ACTIONS.get(e.action, str(e.action)),
+            "object_type": e.content_type.model,
+            "object_id": e.object_pk,
+            "object": e.object_repr,
+            "fields": sorted(e.changes) if isinstance(e.changes, dict) else [],
+            "address": e.remote_addr,
+        }
+        for e in entries.iterator(chunk_size=2000)
     ]
 
 

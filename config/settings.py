@@ -312,3 +312,14 @@ ETAPPE_EXCHANGE = {
     # Plain http is allowed only for these hosts (tests, a hub on the same machine); others need https.
     "INSECURE_HOSTS": env_list("ETAPPE_EXCHANGE_INSECURE_HOSTS", "127.0.0.1,localhost"),
 }
+
+# --- h5: background-task leases, purge of unconfirmed submissions (issue 14, findings 10 and 19) ---
+# A running council report whose worker has not stamped its heartbeat for this long is taken as
+# lost (worker killed, machine restarted) and marked failed with a message; the task stamps every
+# quarter of it.
+ETAPPE_TASK_LEASE_SECONDS = int(os.environ.get("ETAPPE_TASK_LEASE_SECONDS", "120"))
+# Ideas sent without an account whose e-mail address was never confirmed are deleted (with name
+# and address) after this many days: by the periodic task `purge_unconfirmed` and by
+# `manage.py purge_unconfirmed_ideas`.
+ETAPPE_UNCONFIRMED_RETENTION_DAYS = int(os.environ.get("ETAPPE_UNCONFIRMED_RETENTION_DAYS", "7"))
+# --- end h5 ---

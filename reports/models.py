@@ -1,11 +1,17 @@
 """Council reports (Sachstandsberichte): requested for a period, built in the background, downloaded when ready."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.ETAPPE_TASK_LEASE_SECONDS)
 
 
 class CouncilReport(models.Model):
@@ -36,6 +42,12 @@ class CouncilReport(models.Model):
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     seconds = models.FloatField(_("build time in seconds"), null=True, blank=True)
+    # The lease of the worker building it: stamped with every progress step and, in between, by a
+    # heartbeat thread of the task (reports/tasks.py). A running report whose stamp is older than
+    # ETAPPE_TASK_LEASE_SECONDS lost its worker (killed, out of memory, machine restarted) and is
+    # marked failed by `fail_stale_reports`.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -44,6 +56,14 @@ class CouncilReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.state == self.State.RUNNING and (update_fields is None or {"progress", "state"} & set(update_fields)):
+            self.heartbeat_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "heartbeat_at"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
@@ -58,6 +78,13 @@ class CouncilReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but the worker has not been heard of for longer than its lease."""
+        return self.state == self.State.RUNNING and (
+            self.heartbeat_at is None or self.heartbeat_at < timezone.now() - lease()
+        )
 
     def delete(self, *args, **kwargs):
         files = [f for f in (self.pdf, self.xlsx, self.csv) if f]

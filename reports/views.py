@@ -12,6 +12,7 @@ from reports.forms import ReportForm
 from reports.models import CouncilReport
 from reports.permissions import access_report, can_read_reports, can_request_reports
 from reports.services import report_request
+from reports.tasks import fail_stale_reports
 
 FORMATS = {
     "pdf": ("pdf", "application/pdf"),
@@ -43,6 +44,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The report is being built. This page shows when it is ready."))
                 return redirect(report)
+    fail_stale_reports()  # a report whose worker died shows as failed, not as "being built" for ever
     page = Paginator(CouncilReport.objects.select_related("requested_by"), 20).get_page(request.GET.get("page"))
     return render(request, "reports/report_list.html", {"form": form, "page": page})
 
@@ -50,6 +52,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
+    if report.is_stale and fail_stale_reports():  # its worker died: show it failed, with the message
+        report.refresh_from_db()
     context = {"report": report, "can_delete": can_request_reports(request.user)}
     if request.htmx:
         return render(request, "reports/report_detail.html#status", context)

@@ -1,30 +1,35 @@
-"""All answers of a survey as CSV or XLSX: one row per response, one column per question."""
+"""All answers of a survey as CSV or XLSX: one row per response, one column per question.
 
-import io
+Rows are numbered 1, 2, 3 … in the order of the responses' keys, which are random (or keyed
+hashes of random browser values): neither the database ids nor the order of arrival show, so
+an export cannot be lined up with the order in which invitations were used or people logged
+in. Only the day of each answer is known and exported.
+"""
+
 from collections.abc import Iterator
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from ideas.exports import safe_cell
+from core.exports import SafeCsvWriter, SafeWorkbook
 from surveys.models import Answer, Question, Response, Survey
 
 
 def _header(questions: list[Question]) -> list[str]:
-    return [_("Response"), _("Submitted"), *[q.text for q in questions]]
+    return [_("Response"), _("Submitted on"), *[q.text for q in questions]]
 
 
 def _rows(survey: Survey, questions: list[Question]) -> Iterator[list]:
-    """Answers are read in response order alongside the responses, so memory stays flat."""
+    """Answers are read in the responses' order alongside the responses, so memory stays flat."""
+    order = ("response__respondent_key", "response_id", "question_id", "choice__position", "pk")
     answers = (
         Answer.objects.filter(response__survey=survey)
         .select_related("choice")
-        .order_by("response_id", "question_id", "choice__position", "pk")
+        .order_by(*order)
         .iterator(chunk_size=5000)
     )
     pending = next(answers, None)
-    for response in Response.objects.filter(survey=survey).order_by("pk").iterator(chunk_size=2000):
+    responses = Response.objects.filter(survey=survey).order_by("respondent_key", "pk").iterator(chunk_size=2000)
+    for number, response in enumerate(responses, start=1):
         cells: dict[int, list[str]] = {}
         while pending is not None and pending.response_id == response.pk:
             if pending.choice_id:
@@ -35,24 +40,22 @@ def _rows(survey: Survey, questions: list[Question]) -> Iterator[list]:
                 value = pending.text
             cells.setdefault(pending.question_id, []).append(value)
             pending = next(answers, None)
-        submitted = timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M")
-        yield [response.pk, submitted, *["; ".join(cells.get(q.pk, [])) for q in questions]]
+        yield [number, response.submitted_on, *["; ".join(cells.get(q.pk, [])) for q in questions]]
 
 
 def survey_csv(survey: Survey, writer) -> None:
     questions = list(survey.questions.all())
-    writer.writerow(_header(questions))
+    safe = SafeCsvWriter(writer)
+    safe.writerow(_header(questions))
     for row in _rows(survey, questions):
-        writer.writerow([safe_cell(v) for v in row])
+        safe.writerow([row[0], row[1].isoformat(), *row[2:]])
 
 
 def survey_xlsx(survey: Survey) -> bytes:
     questions = list(survey.questions.all())
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Answers"))
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet(_("Answers"))
     sheet.append(_header(questions))
     for row in _rows(survey, questions):
-        sheet.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append(row)
+    return workbook.to_bytes()

@@ -1,12 +1,21 @@
 """Needs surveys (Bedarfserhebung): a questionnaire, who may answer it, and the answers.
 
-One answer per person or link is kept by the database, not by the view: a response carries a
-`respondent_key` that is unique per survey (an HMAC of the account for account surveys, the
-invitation for invitation surveys, a random browser key for open surveys). Anonymous surveys
-store only that key, never the account.
+One answer per person or link is kept by the database, not by the view, and for anonymous
+surveys in a way that links no answer to a person, not even for administrators or readers of
+the database (docs/surveys.md, "Anonymity"):
+
+- an invitation link is marked `used` (a flag, no time) in the transaction that stores the answer;
+- an account is recorded in `Participation` ("this account has answered this survey"), a table
+  with random ids, no times and no link to the answer;
+- a browser without an account is kept by `respondent_key`, unique per survey: a keyed hash of a
+  random value in that browser's cookie. For the other two the key is random, so it ties the answer
+  to nothing;
+- anonymous answers carry the day only (`submitted_on`) and random ids, so neither a time nor the
+  order of ids can be matched with the order in which invitations were used or people logged in.
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -174,7 +183,8 @@ class Invitation(models.Model):
         verbose_name=_("stakeholder"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    # Only whether, never when: a time would match the answer stored in the same moment.
+    used = models.BooleanField(_("used"), default=False)
 
     class Meta:
         ordering = ["pk"]
@@ -199,14 +209,33 @@ class Response(models.Model):
         related_name="survey_responses",
         help_text="Only for surveys that are not anonymous.",
     )
-    submitted_at = models.DateTimeField(default=timezone.now)
+    # The day only: a time to the second could be matched with a log-in, a used link or a visit.
+    submitted_on = models.DateField(_("submitted on"), default=timezone.localdate)
 
     class Meta:
-        ordering = ["submitted_at", "pk"]
+        ordering = ["submitted_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["survey", "respondent_key"], name="one_response_per_respondent")]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class Participation(models.Model):
+    """That an account has answered a survey: keeps one answer per account, links to no answer.
+
+    Random ids and no times, so neither the order of these rows nor a time can be matched with
+    the answers (which have random ids too, for anonymous surveys).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_participations")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="one_participation_per_account")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.survey_id}"
 
 
 class Answer(models.Model):

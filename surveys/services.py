@@ -2,49 +2,73 @@
 
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ideas.models import Idea
 from ideas.services import idea_submit
-from surveys.models import Answer, Choice, Invitation, Question, Response, Survey
+from surveys.models import Answer, Choice, Invitation, Participation, Question, Response, Survey
 
 
 class SurveyError(Exception):
     """A survey action that is not allowed now; the message is shown to the person."""
 
 
-def _keyed(kind: str, survey: Survey, value: object) -> str:
-    # Keyed hash: the same person gets the same key per survey, but the key does not reveal who it was.
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{survey.pk}:{kind}:{value}".encode(), hashlib.sha256)
-    return f"{kind}:{digest.hexdigest()[:40]}"
+# Ids of anonymous answers are drawn at random from this range, far above what the database's
+# own counter reaches and below 2**53, so they stay exact numbers in JavaScript.
+RANDOM_IDS = (2**40, 2**53)
+
+
+def random_id() -> int:
+    return RANDOM_IDS[0] + secrets.randbelow(RANDOM_IDS[1] - RANDOM_IDS[0])
+
+
+def random_key() -> str:
+    return secrets.token_hex(20)
+
+
+def browser_key(survey: Survey, browser: str) -> str:
+    """A keyed hash of the random value in the browser's cookie: the same browser gets the same key per survey."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{survey.pk}:b:{browser}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
 
 
 def respondent_key(
     survey: Survey, *, user: User | None = None, invitation: Invitation | None = None, browser: str = ""
 ) -> str:
-    """The key that makes a second answer of the same person, link or browser impossible."""
+    """The key stored with an answer.
+
+    Only for browsers without an account does it keep a second answer out (through the unique
+    constraint); invitation links are marked used and accounts recorded in `Participation`
+    instead, and their key is random, so it cannot be computed again from the person or link.
+    """
     if survey.audience == Survey.Audience.INVITATION:
         if invitation is None:
             raise SurveyError(_("This survey can only be answered with a personal invitation link."))
-        return _keyed("i", survey, invitation.pk)
+        return random_key()
     if user is not None and user.is_authenticated:
-        return _keyed("u", survey, user.pk)
+        return random_key()
     if survey.audience == Survey.Audience.ACCOUNTS:
         raise SurveyError(_("Please log in to answer this survey."))
     if not browser:
         raise SurveyError(_("Your browser did not keep our cookie; please allow cookies for this site."))
-    return _keyed("b", survey, browser)
+    return browser_key(survey, browser)
 
 
-def has_answered(survey: Survey, key: str) -> bool:
-    return Response.objects.filter(survey=survey, respondent_key=key).exists()
+def has_answered(
+    survey: Survey, key: str = "", *, user: User | None = None, invitation: Invitation | None = None
+) -> bool:
+    if invitation is not None:
+        return invitation.used
+    if user is not None and user.is_authenticated:
+        return Participation.objects.filter(survey=survey, user=user).exists()
+    return bool(key) and Response.objects.filter(survey=survey, respondent_key=key).exists()
 
 
 @dataclass
@@ -64,28 +88,47 @@ def submit_response(
     user: User | None = None,
     invitation: Invitation | None = None,
 ) -> Response:
-    """Store one person's answers, all or nothing; a second answer with the same key is refused."""
+    """Store one person's answers, all or nothing; a second answer of the same link, account or browser is refused.
+
+    The link is marked used, or the account recorded as having answered, in the same transaction
+    as the answer, but nothing ties the two together (see the module docstring of surveys.models).
+    """
     if not survey.is_open():
         raise SurveyError(_("This survey is closed; answers are no longer accepted."))
+    signed_in = user is not None and user.is_authenticated
     if invitation is not None:
-        used = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
+        used = Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True)
         if not used:
             raise SurveyError(_("This invitation link has already been used to answer."))
+    elif signed_in:
+        try:
+            with transaction.atomic():
+                Participation.objects.create(survey=survey, user=user)
+        except IntegrityError:
+            raise SurveyError(_("You have already answered this survey. Thank you!")) from None
+    anonymous = survey.anonymous
+
+    def new_id() -> int | None:
+        return random_id() if anonymous else None
+
     try:
         with transaction.atomic():
             response = Response.objects.create(
+                pk=new_id(),
                 survey=survey,
                 respondent_key=key,
-                respondent=user if user is not None and user.is_authenticated and not survey.anonymous else None,
+                respondent=user if signed_in and not anonymous else None,
             )
     except IntegrityError:
         raise SurveyError(_("You have already answered this survey. Thank you!")) from None
     rows = []
     for given in answers:
         if given.choices:
-            rows += [Answer(response=response, question=given.question, choice=c) for c in given.choices]
+            rows += [Answer(pk=new_id(), response=response, question=given.question, choice=c) for c in given.choices]
         elif given.value is not None or given.text:
-            rows.append(Answer(response=response, question=given.question, value=given.value, text=given.text))
+            rows.append(
+                Answer(pk=new_id(), response=response, question=given.question, value=given.value, text=given.text)
+            )
     Answer.objects.bulk_create(rows)
     Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
     return response

@@ -81,9 +81,9 @@ def _answer_page(request: HttpRequest, survey: Survey, invitation: Invitation | 
             if survey.is_published and timezone.now() >= survey.closes_at
             else _("This survey is not open yet.")
         )
-    elif invitation is not None and invitation.used_at:
+    elif invitation is not None and invitation.used:
         problem = _("This invitation link has already been used to answer. Thank you!")
-    elif key and has_answered(survey, key):
+    elif key and has_answered(survey, key, user=request.user, invitation=invitation):
         problem = _("You have already answered this survey. Thank you!")
     if request.method == "POST":
         if problem:
@@ -282,7 +282,7 @@ def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow([_("Label"), _("Link"), _("Used")])
     for invitation in survey.invitations.select_related("stakeholder").iterator(chunk_size=1000):
         link = request.build_absolute_uri(invitation.get_absolute_url())
-        writer.writerow([str(invitation), link, _("yes") if invitation.used_at else _("no")])
+        writer.writerow([str(invitation), link, _("yes") if invitation.used else _("no")])
     response["Content-Disposition"] = f'attachment; filename="einladungen-{survey.pk}.csv"'
     return response
 

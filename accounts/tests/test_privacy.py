@@ -82,6 +82,32 @@ class DataExportTests(BaseTestCase):
             [(i["title"], i["submitted_with_account"]) for i in ideas], [("Ohne Konto eingereicht", False)]
         )
 
+    def test_it_contains_the_login_records_and_the_persons_audit_entries(self) -> None:
+        self.client.post(
+            reverse("accounts:login"),
+            {"username": "citizen@example.org", "password": PASSWORD},
+            HTTP_USER_AGENT="Mein Browser/1.0",
+            REMOTE_ADDR="192.0.2.7",
+        )
+        self.client.logout()
+        self.client.post(reverse("accounts:login"), {"username": "citizen@example.org", "password": "falsch"})
+        with set_actor(self.citizen, remote_addr="192.0.2.7"):
+            own = make_idea(title="Meine geloggte Idee", author=self.citizen)
+        with set_actor(self.staff):
+            make_idea(title="Fremde geloggte Idee", author=self.staff)
+        self.login(self.citizen)
+
+        sections = self.download()["sections"]
+        logins = sections["logins"]
+        self.assertIn(
+            ("192.0.2.7", "Mein Browser/1.0"), [(r["address"], r["user_agent"]) for r in logins["successful"]]
+        )
+        self.assertTrue(logins["failed"] or logins["counting_towards_lockout"])
+        trail = sections["audit_trail"]
+        self.assertIn(("create", "idea", str(own.pk)), [(e["action"], e["object_type"], e["object_id"]) for e in trail])
+        self.assertIn("title", next(e for e in trail if e["object_id"] == str(own.pk))["fields"])
+        self.assertNotIn("Fremde geloggte Idee", json.dumps(trail, ensure_ascii=False))
+
     def test_other_apps_can_add_a_section(self) -> None:
         privacy.register_section("newsletter", lambda user: {"subscribed": user.email.endswith(".org")})
         self.addCleanup(privacy._sections.pop, "newsletter")

@@ -2,6 +2,8 @@
 
 import gzip
 import json
+import shutil
+import stat
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -34,11 +36,13 @@ class ExportImportTests(TransactionTestCase):
         ideas, responses = Idea.objects.count(), Response.objects.count()
         with tempfile.TemporaryDirectory() as folder:
             first, second = Path(folder) / "first.json.gz", Path(folder) / "second.json.gz"
-            call_command("export_all", str(first), stdout=StringIO())
+            # With secrets: without them the exchange key pair is new after the import, and so are
+            # the signatures of what the installation publishes (SecretsTests covers that case).
+            call_command("export_all", str(first), "--include-secrets", stdout=StringIO())
             call_command("flush", interactive=False, verbosity=0)
             self.assertEqual(Idea.objects.count(), 0)
             call_command("import_all", str(first), stdout=StringIO())
-            call_command("export_all", str(second), stdout=StringIO())
+            call_command("export_all", str(second), "--include-secrets", stdout=StringIO())
             before, after = records(first), records(second)
         self.assertGreater(len(before), 400)
         self.assertEqual(after, before)
@@ -68,3 +72,98 @@ class ExportImportTests(TransactionTestCase):
             call_command("export_all", "export.txt")
         with self.assertRaisesMessage(CommandError, "no file"):
             call_command("import_all", "does-not-exist.json")
+
+
+class SecretsTests(TransactionTestCase):
+    """The export file is private (0600) and holds secrets only when asked (issue 14, finding 18)."""
+
+    def setUp(self) -> None:
+        from accounts.models import ApiToken
+        from core.testing import make_survey, make_user
+        from exchange.signing import installation_key
+        from surveys.models import Invitation
+
+        self.user = make_user(email="geheim@example.org")
+        self.user.set_password("ein langes Passwort 123")
+        self.user.save()
+        _token, self.raw_token = ApiToken.issue(user=self.user, name="Skript")
+        self.private_key = installation_key().private_key
+        self.invitation = Invitation.objects.create(survey=make_survey(audience="invitation"))
+        self.folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder)
+
+    def export(self, name: str, *args: str) -> tuple[str, str]:
+        path = self.folder / name
+        path.write_text("old")
+        path.chmod(0o644)
+        out = StringIO()
+        call_command("export_all", str(path), *args, stdout=out)
+        self.assertEqual(stat.S_IMODE(path.stat().st_mode), 0o600)
+        self.assertEqual([p.name for p in self.folder.iterdir()], [name])  # no temporary file left behind
+        content = gzip.decompress(path.read_bytes()).decode() if name.endswith(".gz") else path.read_text()
+        return content, out.getvalue()
+
+    def test_by_default_the_file_is_private_and_holds_no_secrets(self) -> None:
+        text, said = self.export("etappe.json")
+        self.assertIn("0600", said)
+        self.assertIn("without secrets", said)
+        data = json.loads(text)
+        models = {record["model"] for record in data}
+        self.assertNotIn("accounts.apitoken", models)
+        self.assertNotIn("exchange.installationkey", models)
+        user = next(r for r in data if r["model"] == "accounts.user" and r["fields"]["email"] == "geheim@example.org")
+        self.assertEqual(user["fields"]["password"], "!")
+        self.assertNotIn(self.user.password, text)
+        self.assertNotIn(self.invitation.token, text)
+        self.assertNotIn("token", next(r for r in data if r["model"] == "surveys.invitation")["fields"])
+
+    def test_the_import_of_an_export_without_secrets_works_but_passwords_must_be_set_again(self) -> None:
+        from accounts.models import User
+        from surveys.models import Invitation
+
+        self.export("etappe.json")
+        call_command("flush", interactive=False, verbosity=0)
+        out = StringIO()
+        call_command("import_all", str(self.folder / "etappe.json"), stdout=out)
+        self.assertIn("changepassword", out.getvalue())
+        user = User.objects.get(email="geheim@example.org")
+        self.assertFalse(user.has_usable_password())
+        invitation = Invitation.objects.get()
+        self.assertTrue(invitation.token)
+        self.assertNotEqual(invitation.token, self.invitation.token)
+
+    def test_with_include_secrets_everything_comes_back(self) -> None:
+        from accounts.models import ApiToken, User
+        from exchange.models import InstallationKey
+
+        text, said = self.export("etappe.json.gz", "--include-secrets")
+        self.assertIn(self.user.password, text)
+        self.assertIn("with secrets", said)
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("import_all", str(self.folder / "etappe.json.gz"), stdout=StringIO())
+        self.assertTrue(User.objects.get(email="geheim@example.org").check_password("ein langes Passwort 123"))
+        self.assertEqual(ApiToken.objects.find(self.raw_token).user.email, "geheim@example.org")
+        self.assertEqual(bytes(InstallationKey.objects.get().private_key), bytes(self.private_key))
+
+
+class StuckReportTests(TransactionTestCase):
+    def test_a_report_being_built_when_exported_comes_back_failed_with_a_message(self) -> None:
+        from datetime import date
+
+        from reports.models import CouncilReport
+
+        CouncilReport.objects.create(
+            title="Halb fertig",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 6, 30),
+            state="running",
+            progress=55,
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "etappe.json"
+            call_command("export_all", str(path), stdout=StringIO())
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("import_all", str(path), stdout=StringIO())
+        report = CouncilReport.objects.get()
+        self.assertEqual(report.state, "failed")
+        self.assertTrue(report.message)

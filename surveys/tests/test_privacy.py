@@ -2,7 +2,7 @@ from accounts.privacy import personal_data
 from accounts.services import user_erase
 from core.testing import BaseTestCase, make_survey
 from projects.models import LogEntry, Project
-from surveys.models import Response, Survey
+from surveys.models import Participation, Response, Survey
 from surveys.services import GivenAnswer, respondent_key, submit_response
 
 
@@ -33,3 +33,21 @@ class SurveyAndProjectPrivacyTests(BaseTestCase):
         self.assertIsNone(project.lead)
         self.assertFalse(project.members.exists())
         self.assertEqual(LogEntry.objects.get().happened, "Pilot gestartet")
+
+    def test_anonymous_participation_is_exported_without_the_answer_and_erased(self) -> None:
+        survey = make_survey(audience=Survey.Audience.ACCOUNTS, anonymous=True, title="Anonyme Umfrage")
+        text = survey.questions.get(kind="text")
+        submit_response(
+            survey=survey,
+            key=respondent_key(survey, user=self.staff),
+            answers=[GivenAnswer(text, [], text="Geheim")],
+            user=self.staff,
+        )
+        data = personal_data(self.staff)["sections"]
+        self.assertEqual(data["survey_participations"], [{"survey": "Anonyme Umfrage", "anonymous": True}])
+        self.assertEqual(data["survey_answers"], [])
+        self.assertNotIn("Geheim", str(data))
+
+        user_erase(user=self.staff)
+        self.assertFalse(Participation.objects.exists())
+        self.assertEqual(Response.objects.get().answers.get().text, "Geheim")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from core.testing import BaseTestCase, make_survey
 from ideas.models import Idea
 from participation.models import Stakeholder
-from surveys.models import Answer, Invitation, Question, Response, Survey
+from surveys.models import Answer, Invitation, Participation, Question, Response, Survey
 from surveys.services import GivenAnswer, SurveyError, respondent_key, submit_response
 
 
@@ -185,7 +185,7 @@ class AnsweringTests(EnglishTestCase):
         self.client.post(survey.get_absolute_url(), answer_data(survey))
         stored = Response.objects.get()
         self.assertIsNone(stored.respondent)
-        self.assertNotIn(str(self.citizen.pk), stored.respondent_key.split(":")[1][:3])
+        self.assertTrue(Participation.objects.filter(survey=survey, user=self.citizen).exists())
         self.assertEqual(self.client.post(survey.get_absolute_url(), answer_data(survey)).status_code, 403)
         self.assertEqual(Response.objects.count(), 1)
 
@@ -271,6 +271,7 @@ class ResultsTests(EnglishTestCase):
         self._answer(small, 3)
         self._answer(large, 30)
         self.login(self.staff)
+        self.client.get(reverse("surveys:list"))  # the session's first request may write it
         counts = []
         for survey in (small, large):
             with CaptureQueriesContext(connection) as queries:
@@ -286,11 +287,16 @@ class ResultsTests(EnglishTestCase):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         self.assertEqual(rows[0][2:], ["Wie oft?", "Was online?", "Wie wichtig?", "Was noch?"])
         self.assertEqual(len(rows), 4)
-        self.assertEqual(rows[3][2:], ["selten", "Termine; Anträge; Zahlungen", "3", '\'=HYPERLINK("x") Antwort 2'])
+        self.assertIn(
+            ["selten", "Termine; Anträge; Zahlungen", "3", '\'=HYPERLINK("x") Antwort 2'], [r[2:] for r in rows]
+        )
         response = self.client.get(reverse("surveys:export", args=[survey.pk, "xlsx"]))
         sheet = load_workbook(io.BytesIO(response.content)).active
         self.assertEqual(sheet.max_row, 4)
-        self.assertEqual(sheet.cell(row=2, column=4).value, "Termine")
+        self.assertEqual(
+            sorted(sheet.cell(row=r, column=4).value for r in (2, 3, 4)),
+            ["Termine", "Termine; Anträge", "Termine; Anträge; Zahlungen"],
+        )
         self.assertEqual(self.client.get(reverse("surveys:export", args=[survey.pk, "pdf"])).status_code, 404)
 
     def test_invitation_links_as_csv(self) -> None:
