@@ -1,40 +1,47 @@
 """What other installations sent: validated, verified, sanitised, then stored per item.
 
-`accept_page()` takes one parsed feed page of a peer. It refuses the page as a whole when it does
-not match the schema or when the publisher's key is not the one pinned for the peer; then each
-item is checked on its own: a bad signature skips that item (and is reported), a good one is
-upserted or, when withdrawn, hidden. Text is stored as plain text (control characters and markup
-removed, lengths capped) and escaped again wherever it is shown.
+`accept_page()` takes one parsed feed page of a peer (parsed with the limits of
+exchange/fetching.py). The page is the unit: it is refused as a whole, and nothing of it is
+written, when it does not match the schema, when the publisher's key is not the one pinned for
+the peer, when any item's signature does not match or when any item's `changed_at` is not a
+date and time with a time zone. Then, in one transaction, each item is upserted or, when
+withdrawn, hidden. A refused page leaves the peer's cursor where it was, so the page is fetched
+again at the next sync and an item damaged on the way arrives once the path is clean.
+Text is stored as plain text (control characters and markup removed, lengths capped) and escaped
+again wherever it is shown.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from exchange.fetching import FeedRefused, schema_problem
 from exchange.models import Peer, ReceivedItem
 from exchange.signing import verify
 
 TAG = re.compile(r"<[^>]{0,2000}>")
 CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+# RFC 3339 as publishers write it (`datetime.isoformat()` of an aware datetime).
+DATE_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
 
-
-class FeedRefused(ValueError):
-    """The whole page is unusable; the message says why and is recorded on the peer."""
+__all__ = ["FeedRefused", "PageResult", "accept_page", "clean_text", "search_received"]
 
 
 @dataclass
 class PageResult:
     stored: int = 0
     withdrawn: int = 0
-    rejected: list[str] = field(default_factory=list)
 
 
 @cache
@@ -68,15 +75,48 @@ def safe_url(value: Any) -> str:
     return text if text.startswith(("https://", "http://")) else ""
 
 
+def parse_changed_at(value: Any) -> datetime | None:
+    """An aware datetime in UTC, or None when the text is not an RFC 3339 date and time with a zone."""
+    if not isinstance(value, str) or not DATE_TIME.match(value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+        if not 1900 <= moment.year <= 9000:
+            return None
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 def accept_page(peer: Peer, page: Any) -> PageResult:
-    errors = sorted(validator().iter_errors(page), key=lambda e: list(e.absolute_path))
+    """Check the whole page, then store it in one transaction; FeedRefused (nothing written) when any part is bad."""
+    errors = list(validator().iter_errors(page))
     if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "document"
-        raise FeedRefused(f"not an exchange document of version 1 ({where}: {first.message[:200]})")
+        from exchange.api import exchange_schema
+
+        raise FeedRefused(
+            _("not an exchange document of version 1 (%(problem)s)")
+            % {"problem": schema_problem(errors, exchange_schema())}
+        )
     publisher = page["publisher"]
     if peer.public_key and publisher["public_key"] != peer.public_key:
-        raise FeedRefused("the installation signs with another key than the one pinned for this peer")
+        raise FeedRefused(_("the installation signs with another key than the one pinned for this peer"))
+    key = peer.public_key or publisher["public_key"]
+    changed = []
+    for number, item in enumerate(page["items"], start=1):
+        payload = {name: item[name] for name in ("uid", "type", "changed_at", "withdrawn", "data")}
+        if not verify(payload, item["signature"], key):
+            raise FeedRefused(
+                _("the signature of item %(number)s of the page does not match; the page was not stored")
+                % {"number": number}
+            )
+        changed_at = parse_changed_at(item["changed_at"])
+        if changed_at is None:
+            raise FeedRefused(
+                _("item %(number)s of the page has no valid changed_at (a date and time with a time zone)")
+                % {"number": number}
+            )
+        changed.append(changed_at)
     result = PageResult()
     with transaction.atomic():
         if not peer.public_key:
@@ -85,22 +125,17 @@ def accept_page(peer: Peer, page: Any) -> PageResult:
         peer.ars = publisher.get("ars", "") or peer.ars
         peer.state = clean_text(publisher.get("state"), 100) or peer.state
         peer.save(update_fields=["public_key", "name", "ars", "state"])
-        for item in page["items"]:
-            payload = {key: item[key] for key in ("uid", "type", "changed_at", "withdrawn", "data")}
-            if not verify(payload, item["signature"], peer.public_key):
-                result.rejected.append(f"{item['uid']}: signature does not match")
-                continue
+        for item, changed_at in zip(page["items"], changed, strict=True):
             if item["withdrawn"]:
                 result.withdrawn += ReceivedItem.objects.filter(peer=peer, uid=item["uid"]).update(withdrawn=True)
                 continue
-            _store(peer, publisher, item)
+            _store(peer, publisher, item, changed_at)
             result.stored += 1
     return result
 
 
-def _store(peer: Peer, publisher: dict, item: dict) -> None:
+def _store(peer: Peer, publisher: dict, item: dict, changed_at: datetime) -> None:
     data = clean_document(item["data"])
-    changed_at = datetime.fromisoformat(item["changed_at"])
     title = clean_text(data.get("title"), 200)
     summary = clean_text(data.get("summary") or data.get("context") or data.get("description") or "", 1000)
     # The vector belongs to the old text: drop it, so the background task embeds the new one.

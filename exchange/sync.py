@@ -1,13 +1,18 @@
-"""Reading other installations' feeds: conditional requests, timeouts, size caps, back-off.
+"""Reading other installations' feeds: each peer in isolation, conditional requests, limits, back-off.
 
-`sync_peers()` fetches many peers concurrently (bounded by ETAPPE_EXCHANGE["CONCURRENCY"]) with
-httpx's async client, and hands each page to `received.accept_page()` in one database thread.
-A peer that fails is retried later, after 2, 4, 8 … minutes up to a day.
+`sync_peers()` fetches many peers concurrently (bounded by ETAPPE_EXCHANGE["CONCURRENCY"]), each
+with a client of its own from exchange/fetching.py (public addresses only, a total deadline per
+request, a size cap, strict JSON), and hands each page to `received.accept_page()` in one
+database thread. Every peer is synced in isolation: each page is stored in its own transaction
+together with the cursor that follows it, and whatever goes wrong with one peer – an answer that
+is refused, a connection that fails, an error while storing – is recorded on that peer (its last
+error, the failures in a row and the back-off of 2, 4, 8 … minutes up to a day) and touches no
+other peer. A refused page is not stored and the cursor stays before it, so it is fetched again.
 """
 
 import asyncio
-import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
@@ -15,10 +20,21 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from exchange.fetching import (
+    FeedRefused,
+    PeerUnreachable,
+    address_allowed,
+    fetch,
+    parse_json,
+    peer_client,
+    same_origin,
+)
 from exchange.models import Peer
-from exchange.received import FeedRefused, PageResult, accept_page
+from exchange.received import PageResult, accept_page
 
 logger = logging.getLogger(__name__)
 FEED_PATH = "/api/v1/exchange/feed"
@@ -32,7 +48,7 @@ class SyncOutcome:
     not_modified: bool = False
     stored: int = 0
     withdrawn: int = 0
-    rejected: int = 0
+    pages: int = 0
     error: str = ""
 
 
@@ -41,120 +57,169 @@ def feed_url(peer_url: str) -> str:
 
 
 def check_peer_url(url: str) -> str:
-    """https only, except for the hosts allowed in settings (loopback by default); no credentials."""
+    """https only, except for the hosts allowed in settings (loopback by default); no credentials.
+
+    An address given as an IP (or `localhost`) must be public or in ETAPPE_EXCHANGE["ALLOWED_NETWORKS"];
+    a host name is checked after resolution at every connection (exchange/fetching.py), not here.
+    """
     parts = urlsplit(url.strip())
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        parts = urlsplit("")
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.password:
-        raise ValueError("Give the address of an installation, e.g. https://etappe.example-town.de")
+        raise ValueError(_("Give the address of an installation, e.g. https://etappe.example-town.de"))
     if parts.scheme == "http" and parts.hostname not in settings.ETAPPE_EXCHANGE["INSECURE_HOSTS"]:
-        raise ValueError("Other installations are reached over https only.")
+        raise ValueError(_("Other installations are reached over https only."))
+    host = parts.hostname.lower().rstrip(".")
+    literal = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    if _is_ip(literal) and not address_allowed(literal):
+        raise ValueError(
+            _(
+                "Other installations are reached at public internet addresses only; the operator can allow "
+                "networks of its own with ETAPPE_EXCHANGE_ALLOWED_NETWORKS."
+            )
+        )
     return url.strip().rstrip("/")
 
 
-async def _read_limited(response: httpx.Response, limit: int) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise FeedRefused(f"the feed page is larger than {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise FeedRefused(f"the feed page is larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def first_page_url(peer: Peer) -> httpx.URL:
+    """The feed from the peer's cursor, in pages of ETAPPE_EXCHANGE["PAGE_SIZE"] items.
+
+    The query is part of the URL: `next` links carry their own, and a request made with
+    `params={}` would drop it (httpx replaces the URL's query with the parameters given).
+    """
+    params = {"limit": settings.ETAPPE_EXCHANGE.get("PAGE_SIZE", 100)}
+    if peer.cursor:
+        params = {"since": peer.cursor, **params}
+    return httpx.URL(feed_url(peer.url), params=params)
 
 
 async def fetch_peer(client: httpx.AsyncClient, peer: Peer) -> SyncOutcome:
+    """Every page of one peer's feed since its cursor; never raises, the outcome says what happened."""
     config = settings.ETAPPE_EXCHANGE
     outcome = SyncOutcome(peer.pk, ok=False)
-    url = feed_url(peer.url)
-    params = {"since": peer.cursor} if peer.cursor else {}
+    url = first_page_url(peer)
     headers = {"Accept": "application/json"}
     if peer.etag:
         headers["If-None-Match"] = peer.etag
     elif peer.last_modified:
         headers["If-Modified-Since"] = peer.last_modified
-    etag, last_modified, cursor = peer.etag, peer.last_modified, peer.cursor
+    etag, last_modified = peer.etag, peer.last_modified
+    started = time.monotonic()
+    budget = config.get("PEER_DEADLINE", 600)
     try:
         for page_number in range(MAX_PAGES):
-            async with client.stream("GET", url, params=params, headers=headers) as response:
-                if response.status_code == 304 and page_number == 0:
-                    outcome.ok = outcome.not_modified = True
-                    break
-                if response.status_code != 200:
-                    raise FeedRefused(f"the installation answered HTTP {response.status_code}")
-                if "json" not in response.headers.get("Content-Type", ""):
-                    raise FeedRefused("the answer is not JSON")
-                body = await _read_limited(response, config["MAX_BYTES"])
-                if page_number == 0:
-                    etag = response.headers.get("ETag", "")[:200]
-                    last_modified = response.headers.get("Last-Modified", "")[:100]
-            try:
-                page = json.loads(body)
-            except ValueError as error:
-                raise FeedRefused("the answer is not valid JSON") from error
+            remaining = budget - (time.monotonic() - started)
+            if remaining <= 0:
+                raise FeedRefused(
+                    _("the sync took longer than %(seconds)s s; it goes on at the next run") % {"seconds": budget}
+                )
+            answer = await fetch(
+                client,
+                url,
+                headers=headers,
+                max_bytes=config["MAX_BYTES"],
+                deadline=min(config.get("DEADLINE", 60), remaining),
+            )
+            if answer.status == 304 and page_number == 0:
+                outcome.ok = outcome.not_modified = True
+                break
+            if answer.status != 200:
+                raise FeedRefused(_("the installation answered HTTP %(status)s") % {"status": answer.status})
+            if page_number == 0:
+                etag = answer.headers.get("ETag", "")[:200]
+                last_modified = answer.headers.get("Last-Modified", "")[:100]
+            page = parse_json(answer.body, max_bytes=config["MAX_BYTES"])
             result: PageResult = await sync_to_async(_accept, thread_sensitive=True)(peer, page)
+            outcome.pages += 1
             outcome.stored += result.stored
             outcome.withdrawn += result.withdrawn
-            outcome.rejected += len(result.rejected)
-            cursor = page["cursor"] or cursor
             next_url = page.get("next")
             if not next_url:
                 outcome.ok = True
                 break
-            url = urljoin(feed_url(peer.url), next_url)
-            if urlsplit(url).netloc != urlsplit(peer.url).netloc:
-                raise FeedRefused("the feed points to another host")
-            params, headers = {}, {"Accept": "application/json"}
+            following = httpx.URL(urljoin(str(url), next_url))
+            if not same_origin(str(following), peer.url):
+                raise FeedRefused(_("the feed points to another host"))
+            if following == url:
+                raise FeedRefused(_("the feed's next page is the same page"))
+            url, headers = following, {"Accept": "application/json"}
         else:
-            raise FeedRefused(f"more than {MAX_PAGES} pages in one sync")
+            raise FeedRefused(_("more than %(pages)s pages in one sync") % {"pages": MAX_PAGES})
     except FeedRefused as error:
         outcome.error = str(error)
-    except httpx.TimeoutException:
-        outcome.error = "no answer within the time limit"
-    except httpx.HTTPError as error:
-        outcome.error = f"could not reach the installation ({type(error).__name__})"
-    await sync_to_async(_record, thread_sensitive=True)(peer, outcome, etag, last_modified, cursor)
+    except PeerUnreachable as error:
+        outcome.error = error.message()
+    except Exception:  # one peer's failure, whatever it is, must not stop the others
+        logger.exception("exchange: the sync of peer %s failed", peer.pk)
+        outcome.error = _("the answer could not be processed")
+    await sync_to_async(_record, thread_sensitive=True)(peer, outcome, etag, last_modified)
     return outcome
 
 
 def _accept(peer: Peer, page) -> PageResult:
-    return accept_page(peer, page)
+    """One page and the cursor after it, in one transaction: either both are stored or neither."""
+    with transaction.atomic():
+        result = accept_page(peer, page)
+        cursor = page["cursor"]
+        if cursor and cursor != peer.cursor:
+            peer.cursor = cursor
+            peer.save(update_fields=["cursor"])
+    return result
 
 
-def _record(peer: Peer, outcome: SyncOutcome, etag: str, last_modified: str, cursor: str) -> None:
+def _record(peer: Peer, outcome: SyncOutcome, etag: str, last_modified: str) -> None:
     now = timezone.now()
     peer.last_attempt_at = now
     if outcome.ok:
         peer.last_success_at = now
         peer.failures = 0
         peer.next_attempt_at = None
-        peer.etag, peer.last_modified, peer.cursor = etag, last_modified, cursor
-        if outcome.rejected:
-            peer.last_error_at = now
-            peer.last_error = f"{outcome.rejected} item(s) with a signature that does not match were skipped"
+        peer.last_error = ""
+        peer.etag, peer.last_modified = etag, last_modified
     else:
         peer.failures += 1
         peer.last_error_at = now
         peer.last_error = outcome.error[:500]
-        peer.next_attempt_at = now + timedelta(minutes=min(2**peer.failures, 24 * 60))
-        peer.cursor = cursor  # pages accepted before the failure are not fetched again
+        peer.next_attempt_at = now + timedelta(minutes=min(2 ** min(peer.failures, 11), 24 * 60))
+    fields = ["last_attempt_at", "last_success_at", "failures", "next_attempt_at", "last_error", "last_error_at"]
+    fields += ["etag", "last_modified"]
     if not outcome.not_modified:
         peer.items_received = peer.items.filter(withdrawn=False).count()
-    peer.save()
+        fields.append("items_received")
+    try:
+        # Only the fields the sync owns: the pages stored the cursor, name and key themselves.
+        peer.save(update_fields=fields)
+    except Exception:
+        logger.exception("exchange: could not record the sync of peer %s", peer.pk)
 
 
 async def _sync_all(peers: list[Peer], concurrency: int) -> list[SyncOutcome]:
-    config = settings.ETAPPE_EXCHANGE
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     semaphore = asyncio.Semaphore(concurrency)
-    timeout = httpx.Timeout(config["TIMEOUT"])
-    async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False) as client:
 
-        async def one(peer: Peer) -> SyncOutcome:
-            async with semaphore:
-                return await fetch_peer(client, peer)
+    async def one(peer: Peer) -> SyncOutcome:
+        async with semaphore, peer_client() as client:
+            return await fetch_peer(client, peer)
 
-        return await asyncio.gather(*(one(peer) for peer in peers))
+    results = await asyncio.gather(*(one(peer) for peer in peers), return_exceptions=True)
+    outcomes = []
+    for peer, result in zip(peers, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.error("exchange: the sync of peer %s failed", peer.pk, exc_info=result)
+            result = SyncOutcome(peer.pk, ok=False, error=_("the answer could not be processed"))
+        outcomes.append(result)
+    return outcomes
 
 
 def sync_peers(

@@ -1,19 +1,23 @@
 """Collecting other installations' maturity aggregates (see maturity/sharing.py for what they are).
 
 For every peer of the exchange, `sync_peer_maturity()` fetches `GET <peer>/api/v1/exchange/maturity`
-with the exchange's safety rules (timeout, no redirects, streamed size cap – the helpers of
-exchange/sync.py) and `accept_aggregate()` checks the answer before anything is stored:
-JSON Schema, the publisher key pinned for the peer by the exchange sync, and the Ed25519
-signature. A refused answer is recorded on the peer's `PeerMaturity` row and changes nothing
-else: what was accepted before stays. A 404 means the peer does not share (any more): its
-aggregate is withdrawn here too.
+with the exchange's safety rules (exchange/fetching.py: public addresses only, checked at every
+connection; no redirects; a total deadline; a streamed size cap; strict JSON without NaN,
+Infinity, deep nesting or numbers out of range) and `accept_aggregate()` checks the answer before
+anything is stored: JSON Schema, finite means and medians within the scale, no NUL characters in
+any text, the publisher key pinned for the peer by the exchange sync, and the Ed25519 signature.
+A refused answer is recorded on the peer's `PeerMaturity` row with the reason (which never quotes
+the answer) and changes nothing else: what was accepted before stays. Each peer is handled in
+isolation: whatever goes wrong with one is recorded on it and the others go on. A 404 means the
+peer does not share (any more): its aggregate is withdrawn here too.
 
 Runs at the end of the periodic exchange sync (exchange/tasks.py) and with
 `manage.py maturity_sync_peers`.
 """
 
 import asyncio
-import json
+import logging
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -23,15 +27,16 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from exchange.fetching import FeedRefused, PeerUnreachable, fetch, parse_json, peer_client, schema_problem
 from exchange.models import Peer
-from exchange.received import FeedRefused
 from exchange.signing import verify
-from exchange.sync import _read_limited
-from maturity.models import PeerMaturity
+from maturity.models import SCORE_MAX, SCORE_MIN, PeerMaturity
 from maturity.sharing import aggregate_schema, signed_part
 
+logger = logging.getLogger(__name__)
 AGGREGATE_PATH = "/api/v1/exchange/maturity"
 # The document is a few hundred bytes; anything near this is not an aggregate.
 MAX_BYTES = 64 * 1024
@@ -54,20 +59,42 @@ def aggregate_url(peer_url: str) -> str:
     return peer_url.rstrip("/") + AGGREGATE_PATH
 
 
+def _strings(value: Any):
+    """Every key and string of a parsed document, without recursion."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            yield from (key for key in node if isinstance(key, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def check_aggregate(peer: Peer, document: Any) -> None:
     """Raise FeedRefused with the reason unless the document is a valid aggregate signed with the peer's key."""
-    errors = sorted(validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    errors = list(validator().iter_errors(document))
     if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "document"
-        raise FeedRefused(f"not a maturity aggregate of version 1 ({where}: {first.message[:200]})")
+        raise FeedRefused(
+            _("not a maturity aggregate of version 1 (%(problem)s)")
+            % {"problem": schema_problem(errors, aggregate_schema())}
+        )
+    for value in document["dimensions"].values():
+        for number in (value["mean"], value["median"]):
+            # The schema lets NaN through (it is neither below the minimum nor above the maximum).
+            if isinstance(number, bool) or not math.isfinite(number) or not SCORE_MIN <= number <= SCORE_MAX:
+                raise FeedRefused(_("a mean or median of the maturity aggregate is not a number on the scale"))
+    if any("\x00" in text for text in _strings(document)):
+        raise FeedRefused(_("the maturity aggregate contains a NUL character"))
     if not peer.public_key:
         # The key is pinned by the exchange sync at the first good feed; an aggregate alone is not trusted.
-        raise FeedRefused("no key pinned for this peer yet; its exchange feed has not been read successfully")
+        raise FeedRefused(_("no key pinned for this peer yet; its exchange feed has not been read successfully"))
     if document["publisher"]["public_key"] != peer.public_key:
-        raise FeedRefused("the installation signs with another key than the one pinned for this peer")
+        raise FeedRefused(_("the installation signs with another key than the one pinned for this peer"))
     if not verify(signed_part(document), document["signature"], peer.public_key):
-        raise FeedRefused("the signature of the maturity aggregate does not match")
+        raise FeedRefused(_("the signature of the maturity aggregate does not match"))
 
 
 def accept_aggregate(peer: Peer, document: Any) -> PeerMaturity:
@@ -122,60 +149,61 @@ def record_error(peer: Peer, error: str) -> None:
 
 
 def _handle(peer: Peer, status: int, body: bytes | None, error: str) -> MaturityOutcome:
-    """The database half of one fetch, in the thread that owns the connection."""
-    with transaction.atomic():
-        if not error and status == 404:
-            withdraw(peer)
-            return MaturityOutcome(peer.pk, ok=True)
-        if not error:
-            try:
-                accept_aggregate(peer, _parse(body))
-            except FeedRefused as refused:
-                error = str(refused)
-            else:
-                return MaturityOutcome(peer.pk, ok=True, shared=True)
-        record_error(peer, error)
-    return MaturityOutcome(peer.pk, ok=False, error=error)
-
-
-def _parse(body: bytes | None) -> Any:
+    """The database half of one fetch, in the thread that owns the connection; never raises."""
     try:
-        return json.loads(body or b"")
-    except ValueError as error:
-        raise FeedRefused("the answer is not valid JSON") from error
+        with transaction.atomic():
+            if not error and status == 404:
+                withdraw(peer)
+                return MaturityOutcome(peer.pk, ok=True)
+            if not error:
+                try:
+                    accept_aggregate(peer, parse_json(body or b"", max_bytes=MAX_BYTES))
+                except FeedRefused as refused:
+                    error = str(refused)
+                else:
+                    return MaturityOutcome(peer.pk, ok=True, shared=True)
+    except Exception:  # one peer's answer must not stop the others
+        logger.exception("maturity: the aggregate of peer %s could not be stored", peer.pk)
+        error = _("the answer could not be processed")
+    try:
+        with transaction.atomic():
+            record_error(peer, error)
+    except Exception:
+        logger.exception("maturity: could not record the error of peer %s", peer.pk)
+    return MaturityOutcome(peer.pk, ok=False, error=error)
 
 
 async def fetch_aggregate(client: httpx.AsyncClient, peer: Peer) -> MaturityOutcome:
     status, body, error = 0, None, ""
     try:
-        async with client.stream("GET", aggregate_url(peer.url), headers={"Accept": "application/json"}) as response:
-            status = response.status_code
-            if status not in (200, 404):
-                raise FeedRefused(f"the installation answered HTTP {status}")
-            if status == 200:
-                if "json" not in response.headers.get("Content-Type", ""):
-                    raise FeedRefused("the answer is not JSON")
-                body = await _read_limited(response, MAX_BYTES)
+        answer = await fetch(
+            client, aggregate_url(peer.url), headers={"Accept": "application/json"}, max_bytes=MAX_BYTES
+        )
+        status, body = answer.status, answer.body
+        if status not in (200, 404):
+            raise FeedRefused(_("the installation answered HTTP %(status)s") % {"status": status})
     except FeedRefused as refused:
         error = str(refused)
-    except httpx.TimeoutException:
-        error = "no answer within the time limit"
-    except httpx.HTTPError as failure:
-        error = f"could not reach the installation ({type(failure).__name__})"
+    except PeerUnreachable as unreachable:
+        error = unreachable.message()
     return await sync_to_async(_handle, thread_sensitive=True)(peer, status, body, error)
 
 
 async def _fetch_all(peers: list[Peer], concurrency: int) -> list[MaturityOutcome]:
     semaphore = asyncio.Semaphore(concurrency)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    timeout = httpx.Timeout(settings.ETAPPE_EXCHANGE["TIMEOUT"])
-    async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False) as client:
 
-        async def one(peer: Peer) -> MaturityOutcome:
-            async with semaphore:
-                return await fetch_aggregate(client, peer)
+    async def one(peer: Peer) -> MaturityOutcome:
+        async with semaphore, peer_client() as client:
+            return await fetch_aggregate(client, peer)
 
-        return await asyncio.gather(*(one(peer) for peer in peers))
+    results = await asyncio.gather(*(one(peer) for peer in peers), return_exceptions=True)
+    outcomes = []
+    for peer, result in zip(peers, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.error("maturity: the fetch of peer %s failed", peer.pk, exc_info=result)
+            result = MaturityOutcome(peer.pk, ok=False, error=_("the answer could not be processed"))
+        outcomes.append(result)
+    return outcomes
 
 
 def sync_peer_maturity(peers: list[Peer] | None = None, *, concurrency: int | None = None) -> list[MaturityOutcome]:

@@ -1,7 +1,8 @@
 """Reading feeds: good pages are stored, bad ones refused with a reason recorded on the peer."""
 
+from django.conf import settings
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.testing import BaseTestCase
 from exchange.models import Peer, ReceivedItem
@@ -13,6 +14,7 @@ from exchange.testing import Responder, serve
 class SyncTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
+        self.enterContext(translation.override("en"))
         self.responder = Responder()
         self.server, self.url = serve(self.responder)
         self.addCleanup(self.server.shutdown)
@@ -60,16 +62,18 @@ class SyncTests(BaseTestCase):
         self.assertEqual(outcome.withdrawn, 1)
         self.assertFalse(ReceivedItem.objects.current().exists())
 
-    def test_a_forged_item_is_skipped_and_reported(self) -> None:
+    def test_a_page_with_a_forged_item_is_refused_whole_and_reported(self) -> None:
         forger = FakeInstallation()
         page = self.town.page(
             [self.town.item("project", 1, project_data()), self.town.item("lesson", 2, lesson_data(), signer=forger)]
         )
         self.responder.json(page)
         outcome = self.sync()
-        self.assertEqual((outcome.stored, outcome.rejected), (1, 1))
-        self.assertIn("signature", self.peer.last_error)
-        self.assertFalse(ReceivedItem.objects.filter(kind="lesson").exists())
+        self.assertFalse(outcome.ok)
+        self.assertEqual(outcome.stored, 0)
+        self.assertIn("signature of item 2", self.peer.last_error)
+        self.assertFalse(ReceivedItem.objects.exists())
+        self.assertEqual((self.peer.cursor, self.peer.failures), ("", 1))
 
     def test_another_key_than_the_pinned_one_is_refused(self) -> None:
         self.peer.public_key = FakeInstallation().public_key
@@ -114,16 +118,7 @@ class SyncTests(BaseTestCase):
         self.sync()
         self.assertEqual((self.peer.failures, self.peer.next_attempt_at), (0, None))
 
-    @override_settings(
-        ETAPPE_EXCHANGE={
-            "TIMEOUT": 0.3,
-            "MAX_BYTES": 2000,
-            "CONCURRENCY": 2,
-            "INTERVAL_MINUTES": 60,
-            "PAGE_SIZE": 100,
-            "INSECURE_HOSTS": ["127.0.0.1"],
-        }
-    )
+    @override_settings(ETAPPE_EXCHANGE={**settings.ETAPPE_EXCHANGE, "TIMEOUT": 0.3, "MAX_BYTES": 2000})
     def test_slow_and_oversized_answers_are_cut_off(self) -> None:
         self.responder.json(self.town.page([self.town.item("project", i, project_data()) for i in range(20)]))
         outcome = self.sync()
@@ -131,7 +126,7 @@ class SyncTests(BaseTestCase):
         self.responder.json(self.town.page([]))
         self.responder.delay = 1.0
         outcome = self.sync()
-        self.assertIn("time limit", outcome.error)
+        self.assertIn("did not answer in time", outcome.error)
 
     def test_markup_is_removed_from_received_text(self) -> None:
         data = project_data(

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(outcomes)} peers in {seconds:.1f} s: {sum(o.not_modified for o in outcomes)} unchanged, "
             f"{sum(o.stored for o in outcomes)} items stored, {sum(o.withdrawn for o in outcomes)} withdrawn, "
-            f"{sum(o.rejected for o in outcomes)} rejected, {len(failed)} failed"
+            f"{sum(o.pages for o in outcomes)} pages, {len(failed)} failed"
         )
         for outcome in failed[:20]:
             self.stdout.write(f"  peer {outcome.peer_id}: {outcome.error}")
