@@ -311,6 +311,15 @@ ETAPPE_EXCHANGE = {
     "PAGE_SIZE": 100,
     # Plain http is allowed only for these hosts (tests, a hub on the same machine); others need https.
     "INSECURE_HOSTS": env_list("ETAPPE_EXCHANGE_INSECURE_HOSTS", "127.0.0.1,localhost"),
+    # --- h1: exchange hardening (issue 14, findings 2-5) ---
+    # Peers (and every address their names resolve to) must be public internet addresses, checked at
+    # every connection; these networks (CIDR) are the operator's exceptions. Production allows none
+    # by default, development and tests loopback only (the tests run peers on 127.0.0.1).
+    "ALLOWED_NETWORKS": env_list("ETAPPE_EXCHANGE_ALLOWED_NETWORKS", "" if PRODUCTION else "127.0.0.0/8,::1/128"),
+    # Total seconds for one request (connecting and reading the whole answer), and for one peer's sync.
+    "DEADLINE": float(os.environ.get("ETAPPE_EXCHANGE_DEADLINE", "60")),
+    "PEER_DEADLINE": float(os.environ.get("ETAPPE_EXCHANGE_PEER_DEADLINE", "600")),
+    # --- end h1 ---
 }
 
 # --- h5: background-task leases, purge of unconfirmed submissions (issue 14, findings 10 and 19) ---
