@@ -145,6 +145,16 @@ NEVER_SHOWN = {
     "ideas.idea": {"author_email", "consent_at"},
 }
 
+# The trail across all objects also lists objects its readers cannot open (an unconfirmed anonymous
+# idea): the submitter's name stays on the idea's page, for those who may see the idea.
+TRAIL_HIDDEN = {
+    "ideas.idea": {"author_name"},
+}
+
+
+def trail_hidden(entry: LogEntry) -> set[str]:
+    return TRAIL_HIDDEN.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
+
 
 def history_model(kind: str) -> type[models.Model] | None:
     history_kind = HISTORY_KINDS.get(kind)

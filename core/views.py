@@ -16,7 +16,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from core.audit import PAGE_SIZE, can_see_audit_log, can_see_history, display_changes, history_object, render_history
+from core.audit import (
+    PAGE_SIZE,
+    can_see_audit_log,
+    can_see_history,
+    display_changes,
+    history_object,
+    render_history,
+    trail_hidden,
+)
 from municipality.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -59,7 +67,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(actor_id=int(selected_actor))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
-        entry.change_rows = display_changes(entry)
+        entry.change_rows = display_changes(entry, hidden=trail_hidden(entry))
     context = {
         "page": page,
         "content_types": content_types,
