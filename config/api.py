@@ -3,10 +3,15 @@
 Every error is JSON with a human-readable "message".
 """
 
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import BaseModel
 
 from accounts.api import router as accounts_router
 from exchange.api import router as exchange_router
@@ -71,6 +76,65 @@ api = EtappeAPI(
 )
 
 
+NUL_MESSAGE = "Text must not contain NUL characters (U+0000)."
+
+
+def _nul_locations(value: Any, location: tuple) -> Iterator[tuple]:
+    """Where a NUL character sits in a validated input: in a string, a dict key or anything nested."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield location
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _nul_locations(getattr(value, name, None), (*location, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                yield location
+            yield from _nul_locations(item, (*location, key))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*location, index))
+
+
+def _nul_as_space(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", " ") if "\x00" in value else value
+    if isinstance(value, BaseModel):
+        changed = {name: _nul_as_space(getattr(value, name, None)) for name in type(value).model_fields}
+        changed = {name: item for name, item in changed.items() if item is not getattr(value, name, None)}
+        return value.model_copy(update=changed) if changed else value
+    if isinstance(value, list):
+        return [_nul_as_space(item) for item in value]
+    return value
+
+
+def refuse_nul_characters(view_func: Callable) -> Callable:
+    """A NUL character in any string of an operation's validated input (path, query, form, JSON
+    body, nested or a dict key) is refused with 422 and a message: PostgreSQL cannot store one, and
+    no text needs it. Reading operations (GET, HEAD) take it as a space instead, as the search does:
+    a filter holding one could match nothing anyway. Applied to the whole API below, so no schema
+    has to remember it."""
+
+    @functools.wraps(view_func)
+    def checked(request: HttpRequest, *args: Any, **values: Any) -> Any:
+        if request.method in ("GET", "HEAD"):
+            return view_func(request, *args, **{name: _nul_as_space(value) for name, value in values.items()})
+        errors = [
+            {"type": "nul_character", "loc": list(location), "msg": NUL_MESSAGE}
+            for name, value in values.items()
+            for location in _nul_locations(value, (name,))
+        ]
+        if errors:
+            raise ValidationError(errors)
+        return view_func(request, *args, **values)
+
+    return checked
+
+
+api.add_decorator(refuse_nul_characters, mode="operation")
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
@@ -78,7 +142,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"message": "The request is not valid.", "errors": exc.errors}, status=422)
+    nul = any(error.get("type") == "nul_character" for error in exc.errors if isinstance(error, dict))
+    message = NUL_MESSAGE if nul else "The request is not valid."
+    return api.create_response(request, {"message": message, "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

@@ -3,14 +3,16 @@ from datetime import datetime
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from accounts.api import StaffTokenAuth
 from config.pagination import Pagination
+from core.ratelimit import allow
 from ideas.models import Comment, Idea
 from ideas.permissions import supportable_ideas
 from ideas.services import idea_support_in
-from ideas.similarity import similar_ideas
+from ideas.similarity import QUERY_CHARS, SIMILAR_LIMIT, similar_ideas
 
 router = Router(tags=["ideas"])
 
@@ -53,7 +55,7 @@ class IdeaDetailOut(IdeaOut):
 
 
 class SimilarQuery(Schema):
-    text: str = Field(..., max_length=2000)
+    text: str = Field(..., max_length=QUERY_CHARS)
     limit: int = Field(5, ge=1, le=50)
 
 
@@ -90,8 +92,17 @@ def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> list:
     return ideas
 
 
-@router.get("/ideas/similar", response=list[SimilarOut], summary="Published ideas similar to a text, best first")
+@router.get(
+    "/ideas/similar",
+    response=list[SimilarOut],
+    summary="Published ideas similar to a text, best first",
+    description=f"At most {SIMILAR_LIMIT[0]} calls per client address and minute; more are answered with 429.",
+    openapi_extra={"responses": {"429": {"description": "Too many calls from this address; wait a minute."}}},
+)
 def idea_similar(request: HttpRequest, query: Query[SimilarQuery]) -> list:
+    # Every call embeds the text (up to about 140 ms of CPU), and no token is needed.
+    if not allow(request, scope="similar", limit=SIMILAR_LIMIT[0], window_seconds=SIMILAR_LIMIT[1]):
+        raise HttpError(429, "Too many calls from this address. Please wait a minute.")
     return [match.__dict__ for match in similar_ideas(query.text, limit=query.limit)]
 
 

@@ -21,6 +21,18 @@ from ideas.models import Idea, Moderation
 from ideas.text import stems_of
 
 LEXICAL_CANDIDATES = 400
+# What a request may cost. A typed text is read up to QUERY_CHARS characters (the API refuses longer
+# ones), and the model sees only its first QUERY_TOKENS tokens: the engine needs about 2.5 ms of CPU
+# per token for the dense vector and the sparse terms together, and emoji or CJK text is one token
+# per character, so 2,000 characters cost up to 7 s. 56 tokens (about 140 ms) are a title and two
+# sentences; the labelled queries have 45–63 and recall@5 stays 0.90 (held-out set: 0.71, uncut
+# 0.67). Stored ideas are embedded whole, in the background task, and an existing idea is matched
+# by its stored vectors.
+QUERY_CHARS = 2000
+QUERY_TOKENS = 56
+# Look-ups of a typed text per client address and minute without an account (page and API): typing
+# asks about once a second, and each look-up costs up to QUERY_TOKENS' worth of CPU.
+SIMILAR_LIMIT = (60, 60)
 # Weights tuned on the labelled pairs in similar_ideas_de.json, the set the recall test uses
 # (recall@5 there is 0.90 and drops below at sparse weights 1.0 or 2.0). On the held-out set
 # (similar_ideas_heldout_de.json, never used for tuning) recall@5 is 0.67; see docs/ideas.md.
@@ -136,11 +148,36 @@ def _z(values: np.ndarray) -> np.ndarray:
 _index = _EmbeddingIndex()
 
 
-def semantic_scores(text: str, *, exclude_id: int | None = None, top: int = 50) -> dict[int, float]:
+def within_token_budget(text: str, budget: int = QUERY_TOKENS) -> str:
+    """The longest start of `text` (cut at a word where possible) the model reads as at most `budget` tokens."""
+    embedder = get_embedder()
+    count = getattr(embedder, "token_count", None)
+    if count is None:
+        return text
+    text = text[: budget * 12]  # no token is longer than this; keeps counting cheap
+    for _ in range(8):
+        tokens = count(text, True)
+        if tokens <= budget:
+            return text
+        cut = max(1, len(text) * budget // tokens - 1)
+        text = text[: text.rfind(" ", 0, cut + 1) if " " in text[cut // 2 : cut + 1] else cut].rstrip()
+    return text[: budget // 4]
+
+
+def stored_vectors(idea: Idea) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None] | None:
+    """An idea's own vectors as the background task stored them, so matching it embeds nothing."""
+    row = Idea.objects.filter(pk=idea.pk).values_list("embedding", "sparse_terms").first()
+    dense = from_bytes(row[0]) if row else None
+    return None if dense is None else (dense, sparse_from_bytes(row[1]))
+
+
+def semantic_scores(
+    text: str, *, exclude_id: int | None = None, top: int = 50, vectors: tuple | None = None
+) -> dict[int, float]:
     """The best ideas by meaning, scored in standard deviations above the average idea."""
     if get_embedder() is None:
         return {}
-    query = embed_query(text)
+    query = vectors or embed_query(within_token_budget(text))
     if query is None:
         return {}
     ids, scores = _index.search(*query)
@@ -152,11 +189,20 @@ def semantic_scores(text: str, *, exclude_id: int | None = None, top: int = 50) 
 
 def similar_ideas(text: str, *, limit: int = 5, exclude_id: int | None = None) -> list[Match]:
     """The published ideas most similar to a text, best first."""
-    text = (text or "").strip()[:2000]
+    return _similar(text, limit=limit, exclude_id=exclude_id)
+
+
+def ideas_similar_to(idea: Idea, *, limit: int = 5) -> list[Match]:
+    """The published ideas most similar to an existing one, matched by its stored vectors when it has them."""
+    return _similar(f"{idea.title} {idea.description}", limit=limit, exclude_id=idea.pk, vectors=stored_vectors(idea))
+
+
+def _similar(text: str, *, limit: int, exclude_id: int | None, vectors: tuple | None = None) -> list[Match]:
+    text = (text or "").strip()[:QUERY_CHARS]
     if len(text) < 3:
         return []
     lexical = lexical_scores(text, exclude_id=exclude_id)
-    semantic = semantic_scores(text, exclude_id=exclude_id)
+    semantic = semantic_scores(text, exclude_id=exclude_id, vectors=vectors)
     if semantic:
         # Ideas outside the semantic top list count as average (0) on that side.
         combined = {

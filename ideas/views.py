@@ -1,4 +1,5 @@
 import csv
+import re
 import secrets
 from pathlib import Path
 
@@ -57,7 +58,7 @@ from ideas.services import (
     ideas_embed_later,
     report_create,
 )
-from ideas.similarity import similar_ideas
+from ideas.similarity import QUERY_CHARS, SIMILAR_LIMIT, ideas_similar_to, similar_ideas
 from ideas.text import stems_of
 from participation.permissions import can_see_participation
 from surveys.models import Survey
@@ -66,6 +67,7 @@ PAGE_SIZE = 20
 # Columns the list never shows; the embeddings alone are about 3.5 kB per row.
 LIST_DEFERRED = ("embedding", "sparse_terms", "search_stems", "hidden_reason", "author_email")
 ANONYMOUS_LIMIT = (5, 3600)  # submissions per address per hour
+IDEA_NUMBER = re.compile(r"[0-9]{1,12}")
 SORTS = {
     "newest": ["-submitted_at", "-pk"],
     "supported": ["-support_count", "-submitted_at", "-pk"],
@@ -159,21 +161,25 @@ def idea_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def similar(request: HttpRequest) -> HttpResponse:
     """Similar ideas for the text being typed, or for an idea (loaded by its page after rendering).
 
-    htmx gets the list alone; without JavaScript the same URL is a page of its own.
+    htmx gets the list alone; without JavaScript the same URL is a page of its own. Each field is
+    read up to the API's length; without an account, an address may ask SIMILAR_LIMIT times.
     """
+    template = "ideas/_similar.html" if request.htmx else "ideas/similar.html"
+    if not request.user.is_authenticated and not allow(
+        request, scope="similar", limit=SIMILAR_LIMIT[0], window_seconds=SIMILAR_LIMIT[1]
+    ):
+        return render(request, template, {"matches": [], "limited": True}, status=429)
     idea = None
-    if request.GET.get("idea", "").isdigit():
+    if IDEA_NUMBER.fullmatch(request.GET.get("idea", "")):
         idea = access_idea(request.user, int(request.GET["idea"]))
-        text = f"{idea.title} {idea.description}"
+        matches = ideas_similar_to(idea, limit=5)
+        typed = True
     else:
-        text = (
-            f"{request.GET.get('title', '')} {request.GET.get('description', '')} {request.GET.get('text', '')}".strip()
-        )
-    matches = similar_ideas(text, limit=5, exclude_id=idea.pk if idea else None) if len(text) >= 8 else []
-    context = {"matches": matches, "typed": bool(text), "idea": idea}
-    if request.htmx:
-        return render(request, "ideas/_similar.html", context)
-    return render(request, "ideas/similar.html", context)
+        text = " ".join(request.GET.get(key, "")[:QUERY_CHARS] for key in ("title", "description", "text")).strip()
+        matches = similar_ideas(text, limit=5) if len(text) >= 8 else []
+        typed = bool(text)
+    context = {"matches": matches, "typed": typed, "idea": idea}
+    return render(request, template, context)
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -350,7 +356,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Merged. Supports, comments and followers moved to this idea."))
             return redirect(kept)
-    candidates = similar_ideas(f"{duplicate.title} {duplicate.description}", limit=5, exclude_id=duplicate.pk)
+    candidates = ideas_similar_to(duplicate, limit=5)
     return render(request, "ideas/merge_form.html", {"form": form, "idea": duplicate, "candidates": candidates})
 
 
