@@ -125,7 +125,7 @@ class HistoryKind:
 
 
 # The objects that have a history page: URL name → model and its access rule. Add new kinds here,
-# with the same rule as the object's own page (core/tests/test_history.py checks every kind).
+# with the same rule as the object's own page (core/tests/test_roles.py checks every kind in every state).
 HISTORY_KINDS = {
     "strategy": HistoryKind("strategy.Strategy", _public("strategy.Strategy")),
     "term": HistoryKind("strategy.GlossaryEntry", _public("strategy.GlossaryEntry")),
@@ -154,11 +154,6 @@ TRAIL_HIDDEN = {
 
 def trail_hidden(entry: LogEntry) -> set[str]:
     return TRAIL_HIDDEN.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
-
-
-def history_model(kind: str) -> type[models.Model] | None:
-    history_kind = HISTORY_KINDS.get(kind)
-    return apps.get_model(history_kind.model) if history_kind else None
 
 
 def history_object(user: User, kind: str, pk: int) -> tuple[models.Model, set[str]]:
