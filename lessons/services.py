@@ -62,7 +62,7 @@ def lesson_save(
 def lesson_submit(*, lesson: Lesson, by: User) -> None:
     if lesson.state != Lesson.State.DRAFT:
         raise LessonError(_("Only a draft can be sent to review."))
-    _set_state(lesson, Lesson.State.IN_REVIEW)
+    _set_state(lesson, Lesson.State.IN_REVIEW, was=Lesson.State.DRAFT, refusal=_("Only a draft can be sent to review."))
 
 
 def lesson_publish(*, lesson: Lesson, by: User, note: str = "") -> None:
@@ -72,7 +72,15 @@ def lesson_publish(*, lesson: Lesson, by: User, note: str = "") -> None:
     lesson.review_note = note
     lesson.published_at = timezone.now()
     with transaction.atomic():
-        _set_state(lesson, Lesson.State.PUBLISHED, "reviewed_by", "review_note", "published_at")
+        _set_state(
+            lesson,
+            Lesson.State.PUBLISHED,
+            "reviewed_by",
+            "review_note",
+            "published_at",
+            was=Lesson.State.IN_REVIEW,
+            refusal=_("Only a lesson in review can be published."),
+        )
         _notify_authors(lesson, _("Your lesson “%(title)s” was published."))
 
 
@@ -84,7 +92,14 @@ def lesson_return(*, lesson: Lesson, by: User, note: str) -> None:
     lesson.reviewed_by = by
     lesson.review_note = note
     with transaction.atomic():
-        _set_state(lesson, Lesson.State.DRAFT, "reviewed_by", "review_note")
+        _set_state(
+            lesson,
+            Lesson.State.DRAFT,
+            "reviewed_by",
+            "review_note",
+            was=Lesson.State.IN_REVIEW,
+            refusal=_("Only a lesson in review can be sent back."),
+        )
         _notify_authors(lesson, _("Your lesson “%(title)s” was sent back with a note from the review."))
 
 
@@ -96,11 +111,23 @@ def lesson_withdraw(*, lesson: Lesson, by: User, note: str) -> None:
         raise LessonError(_("Give the reason for withdrawing it."))
     lesson.reviewed_by = by
     lesson.review_note = note
-    _set_state(lesson, Lesson.State.WITHDRAWN, "reviewed_by", "review_note")
+    _set_state(
+        lesson,
+        Lesson.State.WITHDRAWN,
+        "reviewed_by",
+        "review_note",
+        was=Lesson.State.PUBLISHED,
+        refusal=_("Only a published lesson can be withdrawn."),
+    )
 
 
-def _set_state(lesson: Lesson, state: str, *fields: str) -> None:
+def _set_state(lesson: Lesson, state: str, *fields: str, was: str, refusal: str) -> None:
+    """Move from `was` to `state`, checked on the locked row: of two reviewers deciding at once, the
+    second is refused and changes nothing (and no second mail goes out)."""
     with transaction.atomic():
+        current = Lesson.objects.select_for_update().only("state").get(pk=lesson.pk)
+        if current.state != was:
+            raise LessonError(refusal)
         lesson.state = state
         lesson.version += 1
         lesson.save(update_fields=["state", "version", "updated_at", *fields])

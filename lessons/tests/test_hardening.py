@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import ApiToken
 from core.testing import BaseTestCase
 from lessons.models import Lesson
+from lessons.services import LessonError, lesson_return
 from lessons.testing import make_lesson
 from projects.models import Project
 
@@ -147,6 +148,16 @@ class OddTitleReviewTests(BaseTestCase):
         for callback in callbacks:
             callback()
         self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_decision_taken_meanwhile_is_not_taken_twice(self) -> None:
+        stale = Lesson.objects.get(pk=self.lesson.pk)  # read by a second reviewer before the first decided
+        self.review("publish")
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True), self.assertRaises(LessonError):
+            lesson_return(lesson=stale, by=self.admin, note="Doch nicht.")
+        self.lesson.refresh_from_db()
+        self.assertEqual((self.lesson.state, self.lesson.review_note), (Lesson.State.PUBLISHED, "Bitte kürzen."))
+        self.assertEqual(mail.outbox, [])
 
     def test_a_new_title_with_a_line_break_is_refused_with_a_message(self) -> None:
         self.login(self.staff)
