@@ -1,9 +1,11 @@
 """Real installations on loopback ports, each with its own database, publishing to each other.
 
-Two installations (Lindenfeld with the demo data, and a second town) run as separate
-`manage.py runserver` processes with separate SQLite files; this test's installation follows
-both, and the two follow each other with the `exchange_add_peer` command. Changes made in a
-publisher's own database reach the subscribers at their next sync; unchanged feeds answer 304.
+Three installations (Lindenfeld with the demo data, a second town, and a third with 120 projects)
+run as separate `manage.py runserver` processes with separate SQLite files; this test's
+installation follows them, and the first two follow each other with the `exchange_add_peer`
+command. Changes made in a publisher's own database reach the subscribers at their next sync;
+unchanged feeds answer 304. The third one's feed arrives whole in 1, 2, 3, 30 pages and in the
+publisher's default pages of 100 (issue 14, finding 3), also with a hostile peer in the same run.
 """
 
 import os
@@ -17,11 +19,14 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
+from django.utils import translation
 
 from exchange.models import Peer, ReceivedItem
+from exchange.samples import FakeInstallation, project_data
 from exchange.services import peer_add
 from exchange.sync import sync_peers
+from exchange.testing import Responder, serve
 
 ROOT = Path(settings.BASE_DIR)
 SECOND_TOWN = """
@@ -33,6 +38,12 @@ p = Project.objects.create(title="Digitale Bauakte in Grünhain", summary="Bauan
 Milestone.objects.create(project=p, title="Scanner beschafft", definition_of_done="x", due_on="2025-01-01", done_on="2025-01-03")
 Lesson.objects.create(title="Scannen ist nicht Digitalisieren", scope="project", project=p, context="Bauakten.",
     outcome="partial", visibility="network", state="published", published_at=timezone.now())
+"""
+
+THIRD_TOWN = """
+from projects.models import Project
+for number in range(120):
+    Project.objects.create(title=f"Vorhaben {number:03d} in Seestadt", summary="Ein Vorhaben.")
 """
 
 
@@ -104,11 +115,14 @@ class InstallationsTests(TransactionTestCase):
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True, timeout=600)  # noqa: S603
         cls.lindenfeld = Installation(cls.directory, "lindenfeld", template)
         cls.gruenhain = Installation(cls.directory, "gruenhain", template)
+        cls.seestadt = Installation(cls.directory, "seestadt", template)
         cls.lindenfeld.manage("load_demo")
         cls.lindenfeld.manage("set_municipality", "05766008")
         cls.gruenhain.manage("set_municipality", "14521250")
         cls.gruenhain.manage("shell", "-c", SECOND_TOWN)
-        for installation in (cls.lindenfeld, cls.gruenhain):
+        cls.seestadt.manage("set_municipality", "01001000")
+        cls.seestadt.manage("shell", "-c", THIRD_TOWN)
+        for installation in (cls.lindenfeld, cls.gruenhain, cls.seestadt):
             installation.manage("exchange_publish")
             installation.start()
 
@@ -116,6 +130,7 @@ class InstallationsTests(TransactionTestCase):
     def tearDownClass(cls) -> None:
         cls.lindenfeld.stop()
         cls.gruenhain.stop()
+        cls.seestadt.stop()
         shutil.rmtree(cls.directory, ignore_errors=True)
         super().tearDownClass()
 
@@ -155,3 +170,31 @@ class InstallationsTests(TransactionTestCase):
         self.assertIn("2 items received", output)
         output = self.lindenfeld.manage("exchange_sync")
         self.assertIn("1 unchanged", output)
+
+    def test_a_feed_of_many_pages_arrives_whole_beside_a_hostile_peer(self) -> None:
+        hostile = Responder()
+        server, hostile_url = serve(hostile)
+        self.addCleanup(server.shutdown)
+        town = FakeInstallation()
+        hostile.json(town.page([town.item("project", 1, project_data(), changed_at="not-a-date")]))
+        self.enterContext(translation.override("en"))
+        # pages of 120 items each (one page), 60, 40, 4, and the publisher's default of 100 (two pages)
+        for size, pages in ((120, 1), (60, 2), (40, 3), (4, 30), (None, 2)):
+            with self.subTest(size=size, pages=pages):
+                Peer.objects.all().delete()
+                peer = peer_add(url=self.seestadt.url, by=None)
+                bad = peer_add(url=hostile_url, by=None)
+                limits = {**settings.ETAPPE_EXCHANGE, "PAGE_SIZE": size or 100}
+                with override_settings(ETAPPE_EXCHANGE=limits):
+                    outcomes = {o.peer_id: o for o in sync_peers(embed=False)}
+                outcome = outcomes[peer.pk]
+                self.assertTrue(outcome.ok, outcome.error)
+                self.assertEqual((outcome.pages, outcome.stored), (pages, 120))
+                self.assertEqual(ReceivedItem.objects.filter(peer=peer).count(), 120)
+                self.assertEqual(len(set(ReceivedItem.objects.filter(peer=peer).values_list("title", flat=True))), 120)
+                bad.refresh_from_db()
+                self.assertFalse(outcomes[bad.pk].ok)
+                self.assertEqual(bad.failures, 1)
+                self.assertIn("changed_at", bad.last_error)
+                again = sync_peers([Peer.objects.get(pk=peer.pk)], embed=False)[0]
+                self.assertTrue(again.not_modified, again.error)
