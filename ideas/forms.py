@@ -1,3 +1,6 @@
+import re
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -7,8 +10,14 @@ from core.tables import MAX_BYTES
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
 from strategy.models import FieldOfAction
 
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+
 
 class IdeaForm(forms.ModelForm):
+    """A new idea. Each rendered form carries its own submission token (hidden): sending the same
+    form twice, by a double click or in parallel, creates one idea (see ideas.views.idea_create)."""
+
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, help_text=_("One sentence: what should change?"))
     description = forms.CharField(
         label=_("Description"),
@@ -33,6 +42,22 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["field_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
         self.fields["field_of_action"].empty_label = _("– not sure –")
+        key = self.add_prefix("submission")
+        self.has_token = self.is_bound and bool(SUBMISSION_TOKEN.fullmatch(self.data.get(key) or ""))
+        if not self.has_token:
+            # A form without a usable token (a page from before, a script) gets one to send again with.
+            token = secrets.token_urlsafe(24)
+            if self.is_bound:
+                self.data = self.data.copy()
+                self.data[key] = token
+            else:
+                self.initial["submission"] = token
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.is_bound and not self.has_token:
+            raise forms.ValidationError(_("Please check your idea and send the form again."))
+        return cleaned
 
 
 class StaffIdeaForm(IdeaForm):

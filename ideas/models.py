@@ -113,6 +113,10 @@ class Idea(models.Model):
     support_count = models.PositiveIntegerField(_("supports"), default=0, db_index=True)
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
 
+    # The token of the submitted form: a repeat of the same form (double click, parallel resend)
+    # finds this idea instead of creating a second one.
+    submission_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
     # Derived for matching; kept in the row so similar ideas need no second pass over the text.
     search_stems = models.TextField(blank=True, editable=False)
     embedding = models.BinaryField(null=True, blank=True, editable=False)

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -29,6 +29,18 @@ class WorkflowError(ValueError):
     """A requested change that the idea's workflow does not allow; the message says why."""
 
 
+class SubmissionRepeated(Exception):
+    """The same form (its submission token) was sent before; `idea` is what that submission created."""
+
+    def __init__(self, idea: Idea) -> None:
+        super().__init__(idea.pk)
+        self.idea = idea
+
+
+def earlier_submission(token: str) -> Idea | None:
+    return Idea.objects.filter(submission_token=token).first() if token else None
+
+
 def _notify_author(idea: Idea, subject: str, template: str, context: dict) -> None:
     address = idea.author.email if idea.author_id else idea.author_email
     if not address:
@@ -39,7 +51,11 @@ def _notify_author(idea: Idea, subject: str, template: str, context: dict) -> No
 
 def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None = None) -> Idea:
     """Save a new idea. Staff publish directly, citizens wait for moderation, and anonymous
-    submitters first confirm their e-mail address (double opt-in)."""
+    submitters first confirm their e-mail address (double opt-in).
+
+    An idea with a `submission_token` that was used before is not saved again: SubmissionRepeated
+    carries the idea the first submission created (also when both arrive at once).
+    """
     now = timezone.now()
     if author is not None and author.is_authenticated:
         idea.author = author
@@ -54,14 +70,21 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
         idea.source = Idea.Source.CITIZEN
     idea.status = Idea.Status.SUBMITTED
     idea.submitted_at = idea.last_activity_at = now
-    with transaction.atomic():
-        idea.save()
-        StatusChange.objects.create(
-            idea=idea, to_status=Idea.Status.SUBMITTED, reason=_("Submitted."), changed_by=idea.author
-        )
-        if idea.author_id:
-            Follow.objects.get_or_create(idea=idea, user=idea.author)
-        ideas_embed_later([idea])
+    try:
+        with transaction.atomic():
+            idea.save()
+            StatusChange.objects.create(
+                idea=idea, to_status=Idea.Status.SUBMITTED, reason=_("Submitted."), changed_by=idea.author
+            )
+            if idea.author_id:
+                Follow.objects.get_or_create(idea=idea, user=idea.author)
+            ideas_embed_later([idea])
+    except IntegrityError:
+        # A parallel request with the same form token committed first (the unique token waited for it).
+        earlier = earlier_submission(idea.submission_token or "")
+        if earlier is None:
+            raise
+        raise SubmissionRepeated(earlier) from None
     if idea.moderation == Moderation.UNCONFIRMED and request is not None:
         token = signing.dumps({"idea": idea.pk, "email": idea.author_email}, salt=CONFIRM_SALT)
         link = request.build_absolute_uri(reverse("ideas:confirm", args=[token]))

@@ -45,9 +45,11 @@ from ideas.permissions import (
     supportable_ideas,
 )
 from ideas.services import (
+    SubmissionRepeated,
     WorkflowError,
     comment_add,
     comment_moderate,
+    earlier_submission,
     idea_change_status,
     idea_confirm_email,
     idea_merge,
@@ -133,22 +135,46 @@ def idea_create(request: HttpRequest) -> HttpResponse:
         form_class = IdeaForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not user.is_authenticated and not allow(
-            request, scope="idea", limit=ANONYMOUS_LIMIT[0], window_seconds=ANONYMOUS_LIMIT[1]
-        ):
-            messages.error(request, _("Too many ideas were sent from your address. Please try again in an hour."))
-            return render(request, "ideas/idea_form.html", {"form": form}, status=429)
-        idea = idea_submit(
-            idea=form.save(commit=False), author=user if user.is_authenticated else None, request=request
-        )
+        # The same form sent again (double click, a parallel resend) lands where the first one did.
+        token = form.cleaned_data["submission"]
+        idea = earlier_submission(token)
+        if idea is None:
+            if not user.is_authenticated and not allow(
+                request, scope="idea", limit=ANONYMOUS_LIMIT[0], window_seconds=ANONYMOUS_LIMIT[1]
+            ):
+                messages.error(request, _("Too many ideas were sent from your address. Please try again in an hour."))
+                return render(request, "ideas/idea_form.html", {"form": form}, status=429)
+            new = form.save(commit=False)
+            new.submission_token = token
+            try:
+                idea = idea_submit(idea=new, author=user if user.is_authenticated else None, request=request)
+            except SubmissionRepeated as repeated:
+                idea = repeated.idea
+        if not _same_submitter(idea, user, form):
+            return render(request, "ideas/idea_form.html", {"form": _with_new_token(form_class, request)})
         if idea.moderation == Moderation.UNCONFIRMED:
             return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": True})
         if idea.moderation == Moderation.PENDING:
             messages.success(request, _("Thank you! Your idea will be published after a short check."))
-        else:
+        elif idea.moderation == Moderation.PUBLISHED:
             messages.success(request, _("Thank you! Your idea is published."))
         return redirect(idea)
     return render(request, "ideas/idea_form.html", {"form": form})
+
+
+def _same_submitter(idea: Idea, user, form: IdeaForm) -> bool:
+    """A token is random per rendered form; still, a repeat only shows the idea to whoever sent it first."""
+    if user.is_authenticated:
+        return idea.author_id == user.pk
+    return idea.author_id is None and idea.author_email == form.cleaned_data.get("author_email")
+
+
+def _with_new_token(form_class: type[IdeaForm], request: HttpRequest) -> IdeaForm:
+    data = request.POST.copy()
+    data.pop("submission", None)
+    form = form_class(data)
+    form.is_valid()
+    return form
 
 
 def idea_confirm(request: HttpRequest, token: str) -> HttpResponse:

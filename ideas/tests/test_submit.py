@@ -1,9 +1,17 @@
+import secrets
+
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
 from core.testing import BaseTestCase
 from ideas.models import Follow, Idea, Moderation, StatusChange
+
+
+def token() -> dict:
+    """The hidden submission token a rendered form carries, new for each form."""
+    return {"submission": secrets.token_urlsafe(24)}
+
 
 VALID = {
     "title": "Anwohnerparken online beantragen",
@@ -19,7 +27,7 @@ class SubmitTests(BaseTestCase):
     def test_staff_ideas_are_published_at_once_with_a_history(self) -> None:
         self.login(self.staff)
         response = self.client.post(
-            reverse("ideas:create"), {**VALID, "field_of_action": self.field.pk, "source": "department"}
+            reverse("ideas:create"), {**VALID, **token(), "field_of_action": self.field.pk, "source": "department"}
         )
         idea = Idea.objects.get()
         self.assertRedirects(response, idea.get_absolute_url())
@@ -33,7 +41,7 @@ class SubmitTests(BaseTestCase):
 
     def test_citizen_ideas_wait_for_moderation_and_only_the_author_sees_them(self) -> None:
         self.login(self.citizen)
-        self.client.post(reverse("ideas:create"), VALID)
+        self.client.post(reverse("ideas:create"), {**VALID, **token()})
         idea = Idea.objects.get()
         self.assertEqual(idea.moderation, Moderation.PENDING)
         self.assertEqual(idea.source, Idea.Source.CITIZEN)
@@ -47,7 +55,7 @@ class SubmitTests(BaseTestCase):
     def test_anonymous_ideas_need_a_confirmed_address_before_moderation(self) -> None:
         response = self.client.post(
             reverse("ideas:create"),
-            {**VALID, "author_name": "Jana", "author_email": "jana@example.org", "consent": "on"},
+            {**VALID, **token(), "author_name": "Jana", "author_email": "jana@example.org", "consent": "on"},
         )
         self.assertEqual(response.status_code, 200)
         idea = Idea.objects.get()
@@ -63,14 +71,20 @@ class SubmitTests(BaseTestCase):
         self.assertEqual(idea.author_display, "Jana")
 
     def test_anonymous_submitters_must_consent_and_give_an_address(self) -> None:
-        response = self.client.post(reverse("ideas:create"), VALID)
+        response = self.client.post(reverse("ideas:create"), {**VALID, **token()})
         self.assertContains(response, "Dieses Feld ist zwingend erforderlich.")
         self.assertFalse(Idea.objects.exists())
 
     def test_the_honeypot_refuses_bots_and_writes_nothing(self) -> None:
         response = self.client.post(
             reverse("ideas:create"),
-            {**VALID, "author_email": "bot@example.org", "consent": "on", "homepage_url": "http://spam.example"},
+            {
+                **VALID,
+                **token(),
+                "author_email": "bot@example.org",
+                "consent": "on",
+                "homepage_url": "http://spam.example",
+            },
         )
         self.assertContains(response, "Ihre Eingabe wirkt automatisiert und wurde nicht angenommen.")
         self.assertFalse(Idea.objects.exists())
@@ -79,17 +93,19 @@ class SubmitTests(BaseTestCase):
         for i in range(5):
             self.client.post(
                 reverse("ideas:create"),
-                {**VALID, "title": f"Idee {i}", "author_email": "a@example.org", "consent": "on"},
+                {**VALID, **token(), "title": f"Idee {i}", "author_email": "a@example.org", "consent": "on"},
             )
         response = self.client.post(
-            reverse("ideas:create"), {**VALID, "author_email": "a@example.org", "consent": "on"}
+            reverse("ideas:create"), {**VALID, **token(), "author_email": "a@example.org", "consent": "on"}
         )
         self.assertEqual(response.status_code, 429)
         self.assertEqual(Idea.objects.count(), 5)
 
     def test_oversized_texts_are_refused(self) -> None:
         self.login(self.staff)
-        response = self.client.post(reverse("ideas:create"), {**VALID, "title": "x" * 201, "description": "y" * 5001})
+        response = self.client.post(
+            reverse("ideas:create"), {**VALID, **token(), "title": "x" * 201, "description": "y" * 5001}
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "höchstens 200 Zeichen")
         self.assertFalse(Idea.objects.exists())
@@ -97,7 +113,8 @@ class SubmitTests(BaseTestCase):
     def test_html_in_ideas_is_shown_as_text(self) -> None:
         self.login(self.staff)
         self.client.post(
-            reverse("ideas:create"), {**VALID, "title": "<script>alert(1)</script>", "description": "<b>fett</b>"}
+            reverse("ideas:create"),
+            {**VALID, **token(), "title": "<script>alert(1)</script>", "description": "<b>fett</b>"},
         )
         response = self.client.get(Idea.objects.get().get_absolute_url())
         self.assertNotContains(response, "<script>alert(1)</script>")
