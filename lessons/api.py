@@ -24,6 +24,7 @@ from lessons.forms import LessonForm
 from lessons.models import Lesson
 from lessons.permissions import can_edit_lesson, can_write_lessons, is_author, visible_lessons, visible_project
 from lessons.services import LessonError, lesson_save, lesson_submit, tags_from_text
+from projects.models import Project
 
 router = Router(tags=["lessons"])
 
@@ -136,7 +137,9 @@ def lesson_list(request: HttpRequest, filters: Query[LessonFilters]) -> list:
         if value is not None:
             lessons = lessons.filter(**{name: value.value})
     if filters.project_id is not None:
-        lessons = lessons.filter(project_id=filters.project_id)
+        # Only a project the reader may see: the lessons of an internal project are not told apart.
+        visible = Project.objects.visible_to(request.lesson_reader).filter(pk=filters.project_id)
+        lessons = lessons.filter(project__in=visible)
     if filters.tag:
         lessons = lessons.filter(tags__slug=filters.tag[:60])
     return lessons

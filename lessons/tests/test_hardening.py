@@ -44,9 +44,15 @@ class InternalProjectTests(BaseTestCase):
     def test_the_api_points_only_at_projects_the_reader_may_see(self) -> None:
         self.assertIsNone(self.client.get(f"/api/v1/lessons/{self.lesson.pk}").json()["project_id"])
         self.assertEqual([row["project_id"] for row in self.client.get("/api/v1/lessons").json()["items"]], [None])
+        by_project = self.client.get("/api/v1/lessons", {"project_id": self.project.pk}).json()["items"]
+        self.assertEqual(by_project, [])  # nor can the public tell which lessons are about it
         _, raw = ApiToken.issue(user=self.staff, name="t")
         answer = self.client.get(f"/api/v1/lessons/{self.lesson.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
         self.assertEqual(answer["project_id"], self.project.pk)
+        by_project = self.client.get(
+            "/api/v1/lessons", {"project_id": self.project.pk}, HTTP_AUTHORIZATION=f"Bearer {raw}"
+        ).json()["items"]
+        self.assertEqual([row["id"] for row in by_project], [self.lesson.pk])
 
     def test_a_public_project_is_still_named_to_everyone(self) -> None:
         self.project.visibility = Project.Visibility.PUBLIC
