@@ -65,6 +65,23 @@ def unit_save(*, unit: LearningUnit, by: User, form_save: Callable[[], object]) 
     return unit
 
 
+def session_save(*, session: Session, form_save: Callable[[], object]) -> Session:
+    """Save a session from its form. A capacity below the registrations is refused while the session
+    row is locked: the form counted before, and a registration arriving in between (it takes the
+    same lock) would otherwise leave the session overbooked."""
+    with transaction.atomic():
+        if session.pk is not None:
+            Session.objects.select_for_update().filter(pk=session.pk).exists()
+            booked = Registration.objects.filter(session_id=session.pk).count()
+            if session.capacity < booked:
+                raise LearningError(
+                    _("%(booked)s people are already registered; the session needs at least as many seats.")
+                    % {"booked": booked}
+                )
+        form_save()
+    return session
+
+
 def registration_create(*, session: Session, user: User) -> Registration:
     """Book a seat. Refused for a session that began, when it is full, or when the person is already booked.
 

@@ -31,6 +31,7 @@ from learning.services import (
     feedback_give,
     registration_cancel,
     registration_create,
+    session_save,
     unit_save,
 )
 from learning.stats import by_topic, by_unit, totals
@@ -176,9 +177,13 @@ def session_edit(request: HttpRequest, pk: int | None = None, unit: int | None =
     session = access_session(request.user, pk) if pk else Session(unit=access_unit(request.user, unit))
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
-        return redirect(form.instance)
+        try:
+            session_save(session=form.instance, form_save=form.save)
+        except LearningError as error:
+            form.add_error("capacity", str(error))
+        else:
+            messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
+            return redirect(form.instance)
     context = {
         "form": form,
         "title": _("Edit session") if pk else _("New session of “%(unit)s”") % {"unit": session.unit},
