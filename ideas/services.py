@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.mail import send_now
 from ideas.embeddings import embed_texts, idea_text
 from ideas.models import TRANSITIONS, Comment, Follow, Idea, Moderation, Report, StatusChange, Support
 from ideas.permissions import contributions_need_moderation
@@ -46,7 +46,10 @@ def _notify_author(idea: Idea, subject: str, template: str, context: dict) -> No
     if not address:
         return
     body = render_to_string(template, {"idea": idea, **context})
-    send_mail(subject, body, None, [address])
+    # The subject may carry the title (a line break in it made Django refuse the mail with a 500
+    # after the change was saved): core.mail makes it one safe line. Callers send after their
+    # transaction.
+    send_now(subject, body, [address])
 
 
 def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None = None) -> Idea:
