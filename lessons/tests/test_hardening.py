@@ -180,3 +180,13 @@ class OddTitleReviewTests(BaseTestCase):
         self.assertContains(response, "The title is a single line", status_code=400)
         draft.refresh_from_db()
         self.assertNotIn("\n", draft.title)
+
+    def test_the_api_refuses_a_title_with_a_line_break_too(self) -> None:
+        _, raw = ApiToken.issue(user=self.staff, name="t")
+        payload = {"title": "Zwei\r\nZeilen", "scope": "strategy", "context": "Kontext"}
+        response = self.client.post(
+            "/api/v1/lessons", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("title", response.json()["message"])
+        self.assertFalse(Lesson.objects.filter(title__contains="Zeilen").exists())
