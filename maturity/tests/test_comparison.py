@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from core.testing import BaseTestCase, make_unit, make_user
 from exchange.models import Peer
@@ -113,6 +114,7 @@ class PeerSyncTests(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        self.enterContext(translation.override("en"))  # the reasons are recorded in the active language
         self.responder = Responder()
         self.server, self.url = serve(self.responder)
         self.addCleanup(self.server.shutdown)
