@@ -41,6 +41,12 @@ class SurveyForm(forms.ModelForm):
         self.fields["stakeholders"].help_text = _("The groups this survey asks; they show it on their page.")
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+        if self.instance.pk and self.instance.response_count:
+            # People answered under these terms: an anonymous survey must not start recording
+            # names, nor a named one pretend its earlier answers were anonymous.
+            for name in ("audience", "anonymous"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Cannot be changed once answers have arrived.")
 
 
 class QuestionForm(forms.ModelForm):

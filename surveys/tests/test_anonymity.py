@@ -167,3 +167,23 @@ class MigrationTests(TransactionTestCase):
         # The browser still finds its answer: its key is kept (without the prefix).
         survey = Survey.objects.get(pk=invited.pk)
         self.assertTrue(Response.objects.filter(respondent_key=browser_key(survey, "cookie")).exists())
+
+
+class TermsTests(EnglishTestCase):
+    def test_anonymity_and_audience_are_fixed_once_answers_arrived(self) -> None:
+        survey = make_survey(anonymous=True)
+        submit_response(survey=survey, key=respondent_key(survey, browser="b"), answers=[])
+        survey.refresh_from_db()
+        self.login(self.team)
+        self.client.post(
+            reverse("surveys:edit", args=[survey.pk]),
+            {
+                "title": survey.title,
+                "opens_at": timezone.localtime(survey.opens_at).strftime("%Y-%m-%dT%H:%M"),
+                "closes_at": timezone.localtime(survey.closes_at).strftime("%Y-%m-%dT%H:%M"),
+                "audience": "accounts",
+                "is_published": "on",
+            },
+        )
+        survey.refresh_from_db()
+        self.assertEqual((survey.audience, survey.anonymous), ("open", True))

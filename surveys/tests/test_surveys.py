@@ -335,9 +335,10 @@ class AnswerToIdeaTests(EnglishTestCase):
         url = reverse("surveys:answer_idea", args=[answer.pk])
         form = self.client.get(url)
         self.assertContains(form, "Bitte Termine online buchen.")
-        response = self.client.post(
-            url, {"title": "Termine online buchen", "description": answer.text, "field_of_action": self.field.pk}
-        )
+        data = {"title": "Termine online buchen", "description": answer.text, "field_of_action": self.field.pk}
+        if "submission" in form.context["form"].fields:  # the form's one-time token against double submission
+            data["submission"] = form.context["form"]["submission"].value()
+        response = self.client.post(url, data)
         idea = Idea.objects.get(title="Termine online buchen")
         self.assertRedirects(response, idea.get_absolute_url())
         self.assertEqual(idea.source, Idea.Source.SURVEY)
