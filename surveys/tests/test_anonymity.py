@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.testing import make_survey, make_user
-from surveys.models import Invitation, Participation, Response, Survey
+from surveys.models import Answer, Invitation, Participation, Response, Survey
 from surveys.services import RANDOM_IDS, GivenAnswer, SurveyError, browser_key, respondent_key, submit_response
 from surveys.tests.test_surveys import EnglishTestCase, answer_data
 
@@ -153,6 +153,9 @@ class MigrationTests(TransactionTestCase):
         OldResponse.objects.create(
             survey=invited, respondent_key=old_key("b", invited.pk, "cookie"), submitted_at=moment
         )
+        question = old.get_model("surveys", "Question").objects.create(survey=invited, kind="text", text="Was noch?")
+        for response in OldResponse.objects.filter(survey=invited):
+            old.get_model("surveys", "Answer").objects.create(response=response, question=question, text="Antwort")
 
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
@@ -164,6 +167,11 @@ class MigrationTests(TransactionTestCase):
             self.assertFalse(recomputable(response, user.pk, link.pk))
             self.assertGreaterEqual(response.pk, RANDOM_IDS[0])
         self.assertTrue(Participation.objects.filter(survey_id=accounts.pk, user=user).exists())
+        answers = Answer.objects.filter(question__survey_id=invited.pk)
+        self.assertEqual(answers.count(), 2)  # still with their responses, under new ids
+        for answer in answers:
+            self.assertGreaterEqual(answer.pk, RANDOM_IDS[0])
+            self.assertEqual(answer.response.survey_id, invited.pk)
         # The browser still finds its answer: its key is kept (without the prefix).
         survey = Survey.objects.get(pk=invited.pk)
         self.assertTrue(Response.objects.filter(respondent_key=browser_key(survey, "cookie")).exists())
