@@ -69,6 +69,7 @@ PAGE_SIZE = 20
 # Columns the list never shows; the embeddings alone are about 3.5 kB per row.
 LIST_DEFERRED = ("embedding", "sparse_terms", "search_stems", "hidden_reason", "author_email")
 ANONYMOUS_LIMIT = (5, 3600)  # submissions per address per hour
+EXPORT_LIMIT = (20, 3600)  # exports per address per hour without an account
 IDEA_NUMBER = re.compile(r"[0-9]{1,12}")
 SORTS = {
     "newest": ["-submitted_at", "-pk"],
@@ -111,6 +112,16 @@ def idea_list(request: HttpRequest) -> HttpResponse:
 
 
 def idea_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    # Every public idea in one file: the one public page whose cost grows with the pool (XLSX about
+    # 0.2 ms of CPU per idea), so addresses without an account may ask EXPORT_LIMIT times.
+    if not request.user.is_authenticated and not allow(
+        request, scope="idea-export", limit=EXPORT_LIMIT[0], window_seconds=EXPORT_LIMIT[1]
+    ):
+        return HttpResponse(
+            _("Too many exports were requested from your address. Please try again in an hour."),
+            content_type="text/plain; charset=utf-8",
+            status=429,
+        )
     _form, ideas = filtered_ideas(request)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     if fmt == "xlsx":

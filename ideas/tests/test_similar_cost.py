@@ -102,3 +102,19 @@ class SimilarCostTests(BaseTestCase):
             self.assertEqual(other.status_code, 200)
             self.login(self.citizen)
             self.assertEqual(self.client.get(reverse("ideas:similar"), {"title": "Parkausweis"}).status_code, 200)
+
+
+class ExportLimitTests(BaseTestCase):
+    def test_anonymous_exports_are_rate_limited_per_address(self) -> None:
+        from ideas.views import EXPORT_LIMIT
+
+        make_idea(title="Parkausweis online")
+        for index in range(EXPORT_LIMIT[0]):
+            url = reverse("ideas:export_xlsx" if index % 2 else "ideas:export_csv")
+            self.assertEqual(self.client.get(url).status_code, 200)
+        response = self.client.get(reverse("ideas:export_csv"), HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(response.status_code, 429)
+        self.assertIn(b"Too many exports", response.content)
+        self.assertEqual(self.client.get(reverse("ideas:export_csv"), REMOTE_ADDR="192.0.2.8").status_code, 200)
+        self.login(self.staff)
+        self.assertEqual(self.client.get(reverse("ideas:export_xlsx")).status_code, 200)
