@@ -36,7 +36,8 @@ def build_report(context: TaskContext, report_id: int) -> str:
     report = CouncilReport.objects.filter(pk=report_id).first()
     if report is None or report.is_finished:
         return "skipped"  # deleted meanwhile, or already built by an earlier run of the task
-    CouncilReport.objects.filter(pk=report.pk).update(task_id=str(context.task_result.id))
+    report.task_id = str(context.task_result.id)
+    report.save(update_fields=["task_id"])
     with heartbeat(report.pk):
         return report_build(report).state
 
