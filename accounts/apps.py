@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from accounts import privacy_sections
+        from accounts import privacy_sections, signals  # noqa: F401 - connects the receivers
         from accounts.models import Membership, OrgUnit, User
 
         auditlog.register(User, include_fields=["email", "full_name", "role", "is_active"])

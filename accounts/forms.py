@@ -1,10 +1,15 @@
+from datetime import date, datetime, time, timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiToken, Role, User
+from accounts.models import ApiToken, User
+from core.honeypot import HoneypotMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -17,7 +22,25 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data["username"].lower()
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(HoneypotMixin, forms.Form):
+    """The first step: only the address. Whatever else the account needs is asked behind the
+    link sent there, so only whoever holds the mailbox chooses the password."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send you a link. Behind it you choose your name and password."),
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].lower()
+
+
+class AccountSetupForm(forms.Form):
+    """The second step, behind the link in the mail: name, password and consent."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -35,19 +58,9 @@ class RegistrationForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
-        model = User
-        fields = ["full_name", "email"]
-        widgets = {
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -55,21 +68,12 @@ class RegistrationForm(forms.ModelForm):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords do not match."))
         elif p1:
-            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
             try:
                 password_validation.validate_password(p1, candidate)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.role = Role.CITIZEN
-        user.is_active = False  # until the e-mail address is confirmed
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
 
 
 class ProfileForm(forms.ModelForm):
@@ -79,10 +83,41 @@ class ProfileForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.ModelForm):
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The token stops working at the end of this day (at most one year from today)."),
+    )
+
     class Meta:
         model = ApiToken
         fields = ["name"]
         help_texts = {"name": _("What the token is for, e.g. “Dashboard in the intranet”.")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["expires_on"].initial = today + timedelta(days=settings.ETAPPE_API_TOKEN_DEFAULT_DAYS)
+        self.fields["expires_on"].widget.attrs.update(
+            min=(today + timedelta(days=1)).isoformat(),
+            max=(today + timedelta(days=settings.ETAPPE_API_TOKEN_MAX_DAYS)).isoformat(),
+        )
+
+    def clean_expires_on(self) -> date:
+        expires_on = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if expires_on <= today:
+            raise forms.ValidationError(_("Choose a day after today."))
+        if expires_on > today + timedelta(days=settings.ETAPPE_API_TOKEN_MAX_DAYS):
+            raise forms.ValidationError(
+                _("A token may be valid for at most %(days)s days.") % {"days": settings.ETAPPE_API_TOKEN_MAX_DAYS}
+            )
+        return expires_on
+
+    def expires_at(self) -> datetime:
+        """The end of the chosen day, local time (the token works through that day)."""
+        start = datetime.combine(self.cleaned_data["expires_on"], time.min)
+        return timezone.make_aware(start, timezone.get_current_timezone()) + timedelta(days=1)
 
 
 class DeleteAccountForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -170,7 +171,11 @@ def _hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+    def revoke(self) -> int:
+        """Revoke every token of this queryset that is not revoked yet."""
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
     def find(self, raw: str) -> "ApiToken | None":
         return self.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
@@ -186,6 +191,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Chosen at creation, at most ETAPPE_API_TOKEN_MAX_DAYS ahead; an expired token is refused.
+    expires_at = models.DateTimeField(_("expires"))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -197,9 +204,25 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
-        """Create a token and return it with the raw key, which is never stored."""
+    def issue(cls, *, user: User, name: str, expires_at: datetime | None = None) -> tuple["ApiToken", str]:
+        """Create a token and return it with the raw key, which is never stored.
+
+        It expires at `expires_at`, by default after ETAPPE_API_TOKEN_DEFAULT_DAYS; a date later
+        than ETAPPE_API_TOKEN_MAX_DAYS from now raises ValueError (the form refuses it first).
+        """
+        now = timezone.now()
+        if expires_at is None:
+            expires_at = now + timedelta(days=settings.ETAPPE_API_TOKEN_DEFAULT_DAYS)
+        # One day of slack: a token chosen "until the last allowed day" works through that day.
+        if expires_at > now + timedelta(days=settings.ETAPPE_API_TOKEN_MAX_DAYS + 1):
+            raise ValueError("An API token may be valid for at most ETAPPE_API_TOKEN_MAX_DAYS days.")
         raw = settings.ETAPPE_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:12])
+        token = cls.objects.create(
+            user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:12], expires_at=expires_at
+        )
         return token, raw

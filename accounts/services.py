@@ -7,44 +7,80 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Role, User
 from accounts.privacy import mask_logged_fields, run_erasers
 
-CONFIRM_SALT = "etappe.accounts.confirm"
-CONFIRM_MAX_AGE = 3 * 24 * 3600
+# The link of a registration names only the address; salted apart from links of the earlier
+# registration flow, which therefore no longer work.
+REGISTRATION_SALT = "etappe.accounts.registration"
+REGISTRATION_MAX_AGE = 3 * 24 * 3600
 
 
-def user_register(*, user: User, request: HttpRequest) -> User:
-    """Save a new, inactive citizen account and send the confirmation link."""
-    with transaction.atomic():
-        user.save()
-    token = signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRM_SALT)
-    link = request.build_absolute_uri(reverse("accounts:confirm", args=[token]))
-    body = render_to_string("accounts/email/confirm.txt", {"user": user, "link": link})
-    send_mail(_("Please confirm your Etappe account"), body, None, [user.email])
-    return user
+def _pending(email: str) -> models.QuerySet[User]:
+    """A registration of the earlier flow, never confirmed: an inactive citizen account that never
+    logged in. It does not block the address; whoever confirms the address takes it over."""
+    return User.objects.filter(
+        email=email, is_active=False, last_login__isnull=True, erased_at__isnull=True, role=Role.CITIZEN
+    )
 
 
-def user_confirm(*, token: str) -> User | None:
-    """Activate the account a confirmation token names; None if it is invalid or expired."""
+def registration_request(*, email: str, request: HttpRequest) -> None:
+    """Send the mail a registration asks for; the page answers the same in every case.
+
+    A new address gets a link to choose name and password; nothing is stored before it is
+    followed, so an unconfirmed registration blocks nothing and simply expires with its link. An
+    address that has an account gets a mail saying so, with links to log in and to reset the
+    password.
+    """
+    email = email.lower()
+    context = {
+        "login": request.build_absolute_uri(reverse("accounts:login")),
+        "reset": request.build_absolute_uri(reverse("accounts:password_reset")),
+    }
+    if User.objects.filter(email=email).exists() and not _pending(email).exists():
+        subject = _("You already have an Etappe account")
+        body = render_to_string("accounts/email/registration_exists.txt", context)
+    else:
+        token = signing.dumps({"email": email}, salt=REGISTRATION_SALT)
+        context["link"] = request.build_absolute_uri(reverse("accounts:confirm", args=[token]))
+        subject = _("Please confirm your Etappe account")
+        body = render_to_string("accounts/email/confirm.txt", context)
+    send_mail(subject, body, None, [email])
+
+
+def registration_email(*, token: str) -> str | None:
+    """The address a registration link was sent to; None if the link is invalid, expired or used."""
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        data = signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_MAX_AGE)
     except signing.BadSignature:
         return None
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
-        if user is None:
-            return None
-        if not user.is_active:
+    email = data.get("email") if isinstance(data, dict) else None
+    if not isinstance(email, str) or (User.objects.filter(email=email).exists() and not _pending(email).exists()):
+        return None
+    return email
+
+
+def user_register(*, email: str, full_name: str, password: str) -> User | None:
+    """Create the active citizen account of a confirmed address; None if it exists by now.
+
+    Two tabs submitting the same link at once: one account, and the other gets None.
+    """
+    try:
+        with transaction.atomic():
+            user = _pending(email).select_for_update().first() or User(email=email, role=Role.CITIZEN)
+            user.full_name = full_name
             user.is_active = True
-            user.save(update_fields=["is_active"])
+            user.set_password(password)
+            user.save()
+    except IntegrityError:
+        return None
     return user
 
 

@@ -6,12 +6,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.forms import ApiTokenForm, DeleteAccountForm, LoginForm, ProfileForm, RegistrationForm
+from accounts.forms import (
+    AccountSetupForm,
+    ApiTokenForm,
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+)
 from accounts.models import ApiToken, OrgUnit
 from accounts.permissions import (
     access_token_by_owner,
@@ -20,7 +28,8 @@ from accounts.permissions import (
     can_use_api_tokens,
 )
 from accounts.privacy import personal_data
-from accounts.services import user_confirm, user_erase, user_register
+from accounts.services import registration_email, registration_request, user_erase, user_register
+from core import ratelimit
 
 
 class LoginView(auth_views.LoginView):
@@ -29,22 +38,63 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+REGISTRATIONS_PER_ADDRESS_AND_HOUR = 10
+PASSWORD_RESETS_PER_ADDRESS_AND_HOUR = 10
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    """Ask for the address and send a mail; the answer is the same whether it has an account."""
     if request.user.is_authenticated:
         return redirect("core:home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user_register(user=form.save(commit=False), request=request)
+        if not ratelimit.allow(
+            request, scope="register", limit=REGISTRATIONS_PER_ADDRESS_AND_HOUR, window_seconds=3600
+        ):
+            form.add_error(None, _("Too many registrations from your network. Please try again in an hour."))
+            return render(request, "accounts/register.html", {"form": form}, status=429)
+        registration_request(email=form.cleaned_data["email"], request=request)
         return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/register.html", {"form": form})
 
 
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    user = user_confirm(token=token)
-    if user is None:
+    """The link of the registration mail: choose name and password; then the account exists."""
+    email = registration_email(token=token)
+    if email is None:
         return render(request, "accounts/confirm_invalid.html", status=400)
-    messages.success(request, _("Your e-mail address is confirmed. You can log in now."))
-    return redirect("accounts:login")
+    form = AccountSetupForm(request.POST or None, email=email)
+    if request.method == "POST" and form.is_valid():
+        user = user_register(
+            email=email, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+        )
+        if user is None:  # the same link was used in another tab a moment ago
+            return render(request, "accounts/confirm_invalid.html", status=400)
+        messages.success(request, _("Your account is ready. You can log in now."))
+        return redirect("accounts:login")
+    return render(request, "accounts/confirm.html", {"form": form, "email": email})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset (the same answer for every address), limited per client address."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not ratelimit.allow(
+            self.request, scope="password-reset", limit=PASSWORD_RESETS_PER_ADDRESS_AND_HOUR, window_seconds=3600
+        ):
+            form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 @login_required
@@ -95,7 +145,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        _token, new_key = ApiToken.issue(
+            user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+        )
         form = ApiTokenForm()
     user_tokens = ApiToken.objects.active().filter(user=request.user)
     return render(request, "accounts/tokens.html", {"form": form, "tokens": user_tokens, "new_key": new_key})

@@ -5,6 +5,7 @@ ETAPPE_ENV=production requires SECRET_KEY and ALLOWED_HOSTS and switches on
 HTTPS-only cookies, HSTS and the other deployment checks.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -88,9 +89,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # idle timeout and absolute lifetime of sessions; Cache-Control: no-store for personal pages
+    "core.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's own middleware with the client address of core.ratelimit.client_address()
+    "core.middleware.AuditlogMiddleware",
     "core.middleware.RequestLogMiddleware",
     # Axes must come last: it answers locked-out login attempts.
     "axes.middleware.AxesMiddleware",
@@ -143,8 +147,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (cached_db: written to both, so a Redis restart logs nobody out; a busy write like a support
 # skips its session query). Without it each process has its own memory cache and sessions live
 # in the database only.
+# While Redis is unreachable the site keeps working (core/cache.py): a local cache per process
+# stands in, sessions come from the database, and what went stale is dropped from Redis after.
 if REDIS_URL := os.environ.get("REDIS_URL", ""):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # a Redis that does not answer must not hold up requests
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background tasks (django.tasks): the embeddings of new and edited ideas. In production they
@@ -180,6 +193,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Sessions end after so many minutes without a request (members of the administration, citizens)
+# and in any case so many hours after the login (core.middleware.SessionSecurityMiddleware).
+ETAPPE_SESSION_IDLE_MINUTES_INTERNAL = int(os.environ.get("ETAPPE_SESSION_IDLE_MINUTES_INTERNAL", "30"))
+ETAPPE_SESSION_IDLE_MINUTES = int(os.environ.get("ETAPPE_SESSION_IDLE_MINUTES", "480"))
+ETAPPE_SESSION_MAX_HOURS = int(os.environ.get("ETAPPE_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = ETAPPE_SESSION_MAX_HOURS * 3600
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
@@ -191,6 +210,21 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client address behind the reverse proxy (finding "rate limits trust only REMOTE_ADDR"):
+# ETAPPE_TRUSTED_PROXIES is either the number of reverse proxies in front of Etappe ("1" for one
+# nginx) or a comma-separated list of their addresses or networks ("10.0.0.0/8,127.0.0.1").
+# X-Forwarded-For is read from the right only as far as those proxies; empty or 0 (the default)
+# ignores it. core.ratelimit.client_address() applies it for rate limits, django-axes and the audit trail.
+_trusted_proxies = os.environ.get("ETAPPE_TRUSTED_PROXIES", "").strip()
+ETAPPE_TRUSTED_PROXIES: int | list[str] = (
+    int(_trusted_proxies) if _trusted_proxies.isdigit() else env_list("ETAPPE_TRUSTED_PROXIES")
+)
+for _network in [] if isinstance(ETAPPE_TRUSTED_PROXIES, int) else ETAPPE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"ETAPPE_TRUSTED_PROXIES: {_network!r} is no address or network.") from _error
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address_or_none"
 
 # Internationalisation: German first, English available.
 LANGUAGE_CODE = "de"
@@ -255,6 +289,10 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are accepted by browsers only when Secure, Path=/ and without Domain, so no
+    # other host of the domain (and no plain-http page) can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-etappe_session"
+    CSRF_COOKIE_NAME = "__Host-etappe_csrftoken"
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # API pages: at most this many items per request (larger limits are refused with 422).
@@ -291,6 +329,12 @@ LOGGING = {
 # How often a process checks whether its in-memory index of idea embeddings is stale.
 SIMILARITY_INDEX_RECHECK_SECONDS = float(os.environ.get("SIMILARITY_INDEX_RECHECK_SECONDS", "5"))
 ETAPPE_API_TOKEN_PREFIX = "etp_"  # noqa: S105 - a public prefix, not a secret
+# API tokens expire: the person creating one picks the date, by default this many days ahead and
+# never more than the maximum.
+ETAPPE_API_TOKEN_DEFAULT_DAYS = int(os.environ.get("ETAPPE_API_TOKEN_DEFAULT_DAYS", "90"))
+ETAPPE_API_TOKEN_MAX_DAYS = int(os.environ.get("ETAPPE_API_TOKEN_MAX_DAYS", "365"))
+if not 1 <= ETAPPE_API_TOKEN_DEFAULT_DAYS <= ETAPPE_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("ETAPPE_API_TOKEN_DEFAULT_DAYS must be between 1 and ETAPPE_API_TOKEN_MAX_DAYS.")
 
 if ETAPPE_ENV == "test":
     # Fast hashing keeps the suite quick; production uses Django's default (PBKDF2).

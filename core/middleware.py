@@ -2,7 +2,15 @@ import logging
 import time
 from collections.abc import Callable
 
+import auditlog.middleware
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from core.ratelimit import client_address_or_none
 
 logger = logging.getLogger("etappe.request")
 
@@ -28,3 +36,77 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's middleware, with the address core.ratelimit.client_address() decides.
+
+    auditlog takes the leftmost X-Forwarded-For entry, which any client can write; the port it
+    reads from X-Forwarded-Port is just as unchecked and is left out.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_address_or_none(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> None:
+        return None
+
+
+class SessionSecurityMiddleware:
+    """Ends idle and old sessions, and keeps pages with personal data out of every cache.
+
+    A logged-in session ends after ETAPPE_SESSION_IDLE_MINUTES_INTERNAL minutes without a request
+    for members of the administration (ETAPPE_SESSION_IDLE_MINUTES for citizens), and in any case
+    ETAPPE_SESSION_MAX_HOURS after it began. The last request is written to the session at most
+    once a minute, so reading pages does not turn every request into a session write.
+
+    Every answer to a logged-in person, and every page under /accounts/, is sent with
+    `Cache-Control: no-store`: no browser or proxy cache keeps personal data.
+    """
+
+    STARTED = "_etappe_session_started"
+    LAST_SEEN = "_etappe_session_last_seen"
+    TOUCH_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Without a session cookie nobody is logged in; do not load (or create) a session.
+        if request.session.session_key is not None:
+            self.expire(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/accounts/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    @classmethod
+    def start(cls, request: HttpRequest) -> None:
+        """Stamp a fresh login (accounts.signals, on user_logged_in) in the session it writes anyway."""
+        now = int(time.time())
+        request.session[cls.STARTED] = now
+        request.session[cls.LAST_SEEN] = now
+
+    def expire(self, request: HttpRequest) -> None:
+        session = request.session
+        if SESSION_KEY not in session or not request.user.is_authenticated:
+            return
+        now = int(time.time())
+        started = session.setdefault(self.STARTED, now)  # sessions from before this middleware
+        last_seen = session.get(self.LAST_SEEN, now)
+        idle_minutes = (
+            settings.ETAPPE_SESSION_IDLE_MINUTES_INTERNAL
+            if request.user.is_internal
+            else settings.ETAPPE_SESSION_IDLE_MINUTES
+        )
+        if now - last_seen > idle_minutes * 60 or now - started > settings.ETAPPE_SESSION_MAX_HOURS * 3600:
+            logout(request)
+            messages.info(request, _("You were logged out because your session expired. Please log in again."))
+            return
+        if self.LAST_SEEN not in session or now - last_seen >= self.TOUCH_SECONDS:
+            session[self.LAST_SEEN] = now

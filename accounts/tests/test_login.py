@@ -1,9 +1,14 @@
+import re
+import time
+from unittest import mock
+
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.models import Role, User
-from core.testing import PASSWORD, BaseTestCase
+from accounts.models import ApiToken, Role, User
+from core.testing import PASSWORD, BaseTestCase, make_user
 
 
 class LoginTests(BaseTestCase):
@@ -56,45 +61,160 @@ class LoginTests(BaseTestCase):
         self.assertFalse(self.team.is_staff or self.team.is_superuser)
 
 
+def link_in(message) -> str:
+    line = next(line for line in message.body.splitlines() if "/accounts/" in line and "://" in line)
+    return line[line.index("/accounts/") :].strip()
+
+
 class RegistrationTests(BaseTestCase):
-    def register(self, **overrides) -> object:
+    def register(self, email: str = "neu@example.org", **overrides) -> object:
+        return self.client.post(reverse("accounts:register"), {"email": email, **overrides})
+
+    def set_up_account(self, path: str, **overrides) -> object:
         data = {
             "full_name": "Neue Bürgerin",
-            "email": "neu@example.org",
             "password1": "ein-sicheres-passwort-42",
             "password2": "ein-sicheres-passwort-42",
             "consent": "on",
         }
-        data.update(overrides)
-        return self.client.post(reverse("accounts:register"), data)
+        return self.client.post(path, {**data, **overrides})
 
-    def test_it_registers_an_inactive_citizen_and_sends_a_confirmation_link(self) -> None:
-        response = self.register()
+    def test_the_link_leads_to_a_form_where_the_mailbox_holder_chooses_name_and_password(self) -> None:
+        response = self.register(email="Neu@Example.org")
         self.assertContains(response, "neu@example.org")
-        user = User.objects.get(email="neu@example.org")
-        self.assertEqual(user.role, Role.CITIZEN)
-        self.assertFalse(user.is_active)
+        self.assertFalse(User.objects.filter(email="neu@example.org").exists())  # nothing stored yet
         self.assertEqual(len(mail.outbox), 1)
-        link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/confirm/" in line)
-        path = link[link.index("/accounts/confirm/") :].strip()
-        self.assertRedirects(self.client.get(path), reverse("accounts:login"))
+        path = link_in(mail.outbox[0])
+        self.assertContains(self.client.get(path), "Passwort")
+        self.assertRedirects(self.set_up_account(path), reverse("accounts:login"))
+        user = User.objects.get(email="neu@example.org")
+        self.assertEqual((user.role, user.full_name, user.is_active), (Role.CITIZEN, "Neue Bürgerin", True))
+        self.assertTrue(user.check_password("ein-sicheres-passwort-42"))
+        # The link works once.
+        self.assertEqual(self.client.get(path).status_code, 400)
+        self.assertEqual(self.set_up_account(path, password1="anders-42-x", password2="anders-42-x").status_code, 400)
         user.refresh_from_db()
-        self.assertTrue(user.is_active)
+        self.assertTrue(user.check_password("ein-sicheres-passwort-42"))
+
+    def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(self) -> None:
+        new = self.register(email="neu@example.org")
+        existing = self.register(email="Citizen@example.org")
+        self.assertEqual(new.status_code, existing.status_code)
+
+        def page(response, email: str) -> str:
+            return re.sub(r"[A-Za-z0-9]{64}", "CSRF", response.content.decode().replace(email, "X"))
+
+        self.assertEqual(page(new, "neu@example.org"), page(existing, "citizen@example.org"))
+        # The mail tells the owner what happened, and how to log in or reset the password.
+        self.assertEqual(len(mail.outbox), 2)
+        exists = mail.outbox[1]
+        self.assertEqual(exists.to, ["citizen@example.org"])
+        self.assertIn(reverse("accounts:login"), exists.body)
+        self.assertIn(reverse("accounts:password_reset"), exists.body)
+        self.assertNotIn("/accounts/confirm/", exists.body)
+
+    def test_someone_elses_registration_neither_blocks_the_address_nor_sets_its_password(self) -> None:
+        self.register()  # an attacker registers the address; the link goes to its owner only
+        self.register()  # the owner registers too, and can
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertFalse(User.objects.filter(email="neu@example.org").exists())
+        self.assertRedirects(
+            self.set_up_account(
+                link_in(mail.outbox[1]), password1="eigenes-passwort-77", password2="eigenes-passwort-77"
+            ),
+            reverse("accounts:login"),
+        )
+        self.assertTrue(User.objects.get(email="neu@example.org").check_password("eigenes-passwort-77"))
+
+    def test_an_unconfirmed_registration_of_the_earlier_flow_does_not_block_the_address(self) -> None:
+        squatter = User.objects.create_user(
+            "neu@example.org", "angreifer-passwort-1", is_active=False, role=Role.CITIZEN, full_name="Angreifer"
+        )
+        self.register()
+        self.assertIn("/accounts/confirm/", mail.outbox[0].body)
+        self.set_up_account(link_in(mail.outbox[0]))
+        squatter.refresh_from_db()
+        self.assertTrue(squatter.is_active)
+        self.assertEqual(squatter.full_name, "Neue Bürgerin")
+        self.assertFalse(squatter.check_password("angreifer-passwort-1"))
+
+    def test_links_expire(self) -> None:
+        self.register()
+        path = link_in(mail.outbox[0])
+        with mock.patch("django.core.signing.time.time", return_value=time.time() + 4 * 24 * 3600):
+            self.assertEqual(self.client.get(path).status_code, 400)
 
     def test_it_refuses_a_tampered_confirmation_link(self) -> None:
-        self.register()
         response = self.client.get(reverse("accounts:confirm", args=["nonsense:token"]))
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(User.objects.get(email="neu@example.org").is_active)
+        self.assertContains(response, "ungültig", status_code=400)
 
-    def test_it_requires_consent_matching_passwords_and_a_new_address(self) -> None:
-        response = self.register(consent="", password2="anders", email="STAFF@example.org")
+    def test_the_setup_form_requires_consent_matching_and_strong_passwords(self) -> None:
+        self.register()
+        path = link_in(mail.outbox[0])
+        response = self.set_up_account(path, consent="", password2="anders")
         self.assertContains(response, "Dieses Feld ist zwingend erforderlich.")
         self.assertContains(response, "Die beiden Passwörter stimmen nicht überein.")
-        self.assertContains(response, "Es gibt bereits ein Konto mit dieser E-Mail-Adresse.")
-        self.assertEqual(len(mail.outbox), 0)
-
-    def test_it_refuses_weak_passwords(self) -> None:
-        response = self.register(password1="12345678", password2="12345678")
+        response = self.set_up_account(path, password1="12345678", password2="12345678")
         self.assertContains(response, "Dieses Passwort ist zu üblich.")
         self.assertFalse(User.objects.filter(email="neu@example.org").exists())
+
+    def test_registrations_are_limited_per_address(self) -> None:
+        from accounts.views import REGISTRATIONS_PER_ADDRESS_AND_HOUR
+
+        for number in range(REGISTRATIONS_PER_ADDRESS_AND_HOUR):
+            self.assertEqual(self.register(email=f"neu{number}@example.org").status_code, 200)
+        self.assertEqual(self.register(email="noch-eine@example.org").status_code, 429)
+        self.assertEqual(len(mail.outbox), REGISTRATIONS_PER_ADDRESS_AND_HOUR)
+
+
+class PasswordResetTests(BaseTestCase):
+    def test_a_reset_link_sets_a_new_password_and_revokes_api_tokens(self) -> None:
+        _token, key = ApiToken.issue(user=self.staff, name="Skript")
+        response = self.client.post(reverse("accounts:password_reset"), {"email": "staff@example.org"})
+        self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        path = link_in(mail.outbox[0])
+        response = self.client.get(path, follow=True)
+        response = self.client.post(
+            response.redirect_chain[-1][0],
+            {"new_password1": "ganz-neu-und-lang-9", "new_password2": "ganz-neu-und-lang-9"},
+        )
+        self.assertRedirects(response, reverse("accounts:password_reset_complete"))
+        self.staff.refresh_from_db()
+        self.assertTrue(self.staff.check_password("ganz-neu-und-lang-9"))
+        self.assertEqual(self.client.get("/api/v1/me", headers={"authorization": f"Bearer {key}"}).status_code, 401)
+
+    def test_the_answer_is_the_same_for_unknown_addresses(self) -> None:
+        response = self.client.post(reverse("accounts:password_reset"), {"email": "niemand@example.org"})
+        self.assertRedirects(response, reverse("accounts:password_reset_done"))
+        self.assertEqual(len(mail.outbox), 0)
+
+
+class LoginTimingTests(BaseTestCase):
+    """An unknown address costs the same password hashing as a wrong password, so the answer time
+    does not tell whether an account exists (counted, not timed)."""
+
+    def hasher_runs(self, email: str, password: str = "falsch") -> int:  # noqa: S107 - a wrong test password
+        runs = []
+        encode = MD5PasswordHasher.encode
+
+        def counting(hasher, *args, **kwargs) -> str:
+            runs.append(1)
+            return encode(hasher, *args, **kwargs)
+
+        with mock.patch.object(MD5PasswordHasher, "encode", counting):
+            response = self.client.post(reverse("accounts:login"), {"username": email, "password": password})
+        self.assertEqual(response.status_code, 200, email)
+        return len(runs)
+
+    def test_unknown_inactive_and_passwordless_accounts_cost_as_much_as_a_wrong_password(self) -> None:
+        inactive = make_user(role=Role.CITIZEN, email="inaktiv@example.org", is_active=False)
+        passwordless = make_user(role=Role.STAFF, email="ohne@example.org")
+        passwordless.set_unusable_password()
+        passwordless.save()
+        wrong = self.hasher_runs("staff@example.org")
+        self.assertGreaterEqual(wrong, 1)
+        self.assertEqual(self.hasher_runs("niemand@example.org"), wrong)
+        self.assertEqual(self.hasher_runs(inactive.email), wrong)
+        self.assertEqual(self.hasher_runs(inactive.email, PASSWORD), wrong)
+        self.assertEqual(self.hasher_runs(passwordless.email), wrong)

@@ -113,6 +113,20 @@ class ProductionHeaderTests(BaseTestCase):
         self.assertTrue(session["secure"])
         self.assertTrue(session["httponly"])
 
+    def test_cookies_carry_the_host_prefix_and_sessions_do_not_last_for_weeks(self) -> None:
+        """__Host- cookies: browsers accept them only Secure, with Path=/ and without Domain."""
+        csrf = self.get(reverse("accounts:login")).cookies[settings.CSRF_COOKIE_NAME]
+        response = self.client.post(
+            reverse("accounts:login"), {"username": "citizen@example.org", "password": PASSWORD}, secure=True
+        )
+        session = response.cookies[settings.SESSION_COOKIE_NAME]
+        for cookie in (csrf, session):
+            self.assertTrue(cookie.key.startswith("__Host-"), cookie.key)
+            self.assertTrue(cookie["secure"], cookie.key)
+            self.assertEqual(cookie["path"], "/", cookie.key)
+            self.assertEqual(cookie["domain"], "", cookie.key)
+        self.assertLessEqual(int(session["max-age"]), 12 * 3600)
+
     def test_a_post_without_csrf_token_is_refused(self) -> None:
         client = self.client_class(enforce_csrf_checks=True)
         referer = {"referer": "https://testserver" + reverse("ideas:create")}
