@@ -167,3 +167,20 @@ class StuckReportTests(TransactionTestCase):
         report = CouncilReport.objects.get()
         self.assertEqual(report.state, "failed")
         self.assertTrue(report.message)
+
+    def test_a_report_whose_worker_died_is_exported_as_failed(self) -> None:
+        from datetime import date, timedelta
+
+        from django.utils import timezone
+
+        from reports.models import CouncilReport
+
+        report = CouncilReport.objects.create(
+            title="Verwaist", period_start=date(2026, 1, 1), period_end=date(2026, 6, 30), state="running", progress=55
+        )
+        CouncilReport.objects.filter(pk=report.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "etappe.json"
+            call_command("export_all", str(path), stdout=StringIO())
+            exported = next(r for r in json.loads(path.read_text()) if r["model"] == "reports.councilreport")
+        self.assertEqual(exported["fields"]["state"], "failed")

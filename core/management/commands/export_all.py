@@ -16,6 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import json as json_serializer
 
+from reports.tasks import fail_stale_reports
+
 # Rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login throttling, task queue).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "django_tasks_database"]
 SUFFIXES = (".json", ".json.gz", ".json.xz", ".json.bz2")
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         else:
             serializers.register_serializer(FORMAT, __name__)
             exclude, format = EXCLUDED + SECRET_MODELS, FORMAT
+        fail_stale_reports()  # a report whose worker died is exported as failed, not as "being built"
         # Written to a new file of mode 0600 next to the target and moved over it when complete:
         # the export is never readable by others, not even for a moment, and a failed export
         # leaves an older file as it was.
