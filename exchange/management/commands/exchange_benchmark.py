@@ -1,6 +1,8 @@
 """Measure the exchange's sync on this machine: N peers served from loopback, initial sync and re-sync.
 
-Runs against the database in DATABASE_URL; the peers it creates are removed afterwards.
+Runs against the database in DATABASE_URL; the peers it creates are removed afterwards. The
+loopback peer server is allowed for this run only, whatever ETAPPE_EXCHANGE_ALLOWED_NETWORKS says
+(in production, peers on loopback are refused otherwise).
 """
 
 import json
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from exchange.models import Peer, ReceivedItem
 from exchange.sync import sync_peers
@@ -37,6 +40,10 @@ class Command(BaseCommand):
             stdout=subprocess.PIPE,
             text=True,
         )
+        loopback = {**settings.ETAPPE_EXCHANGE}
+        loopback["ALLOWED_NETWORKS"] = [*loopback.get("ALLOWED_NETWORKS", []), "127.0.0.1/32"]
+        allow_loopback = override_settings(ETAPPE_EXCHANGE=loopback)
+        allow_loopback.enable()
         try:
             self.stdout.write(f"signing {peers * items:,} items for {peers:,} loopback peers …")
             server.stdout.readline()
@@ -69,5 +76,6 @@ class Command(BaseCommand):
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(results, indent=2))
         finally:
+            allow_loopback.disable()
             server.terminate()
             Peer.objects.filter(url__startswith=PREFIX.format(port=port)).delete()
