@@ -28,16 +28,43 @@ logger = logging.getLogger("etappe.cache")
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
 
+class _Outage:
+    """What a process knows about an outage of one Redis server. Django makes one cache object per
+    thread; this is shared by all of them, so a key written by one thread during the outage is
+    dropped from Redis by whichever thread reaches Redis first afterwards."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self.stale: set[str] = set()
+        self.cleared = False
+
+
+_outages: dict[tuple[str, ...], _Outage] = {}
+_outages_lock = threading.Lock()
+
+
 class ResilientRedisCacheClient(RedisCacheClient):
     RETRY_SECONDS = 5.0
 
     def __init__(self, servers, **options) -> None:
         super().__init__(servers, **options)
+        # LocMemCache instances of one name share their storage within the process.
         self._fallback = LocMemCache("etappe-redis-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
-        self._lock = threading.Lock()
-        self._down_until = 0.0
-        self._stale: set[str] = set()
-        self._cleared = False
+        with _outages_lock:
+            self._outage = _outages.setdefault(tuple(servers), _Outage())
+
+    @property
+    def _down_until(self) -> float:
+        return self._outage.down_until
+
+    @_down_until.setter
+    def _down_until(self, value: float) -> None:
+        self._outage.down_until = value
+
+    @property
+    def _lock(self) -> threading.Lock:
+        return self._outage.lock
 
     def _run(self, operation: str, args: tuple, written: list[str] | None = None):
         """`operation` on Redis, or on the fallback while Redis is unavailable."""
@@ -52,9 +79,9 @@ class ResilientRedisCacheClient(RedisCacheClient):
                     self._down_until = time.monotonic() + self.RETRY_SECONDS
         with self._lock:
             if written is not None:
-                self._stale.update(written)
+                self._outage.stale.update(written)
             elif operation == "clear":
-                self._cleared = True
+                self._outage.cleared = True
         return getattr(self._fallback, operation)(*args)
 
     def _recover(self) -> None:
@@ -62,15 +89,15 @@ class ResilientRedisCacheClient(RedisCacheClient):
         if not self._down_until:
             return
         with self._lock:
-            stale, cleared = list(self._stale), self._cleared
+            stale, cleared = list(self._outage.stale), self._outage.cleared
         self.get_client(None, write=True).ping()
         if cleared:
             super().clear()
         elif stale:
             super().delete_many(stale)
         with self._lock:
-            self._stale.difference_update(stale)
-            self._cleared = False
+            self._outage.stale.difference_update(stale)
+            self._outage.cleared = False
             self._down_until = 0.0
             self._fallback.clear()
         logger.warning("Redis is available again.")

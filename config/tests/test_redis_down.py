@@ -70,3 +70,16 @@ class RedisBackAgainTests(BaseTestCase):
         self.assertEqual(cache.get("other"), "kept")
         cache.delete_many(["session", "other"])
         caches.close_all()
+
+    def test_another_thread_drops_what_went_stale(self) -> None:
+        """Django has one cache object per thread; the outage is known to all of them."""
+        first = ResilientRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "etappe-test-outage"})
+        second = ResilientRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "etappe-test-outage"})
+        first.set("session", "logged in")
+        with mock.patch.object(first._cache, "get_client", side_effect=redis.exceptions.ConnectionError("down")):
+            first.delete("session")
+        self.assertIsNone(second.get("session"))  # within the retry pause: the local cache
+        second._cache._down_until = 1
+        self.assertIsNone(second.get("session"))  # Redis again, without the stale copy
+        self.assertIsNone(first.get("session"))
+        caches.close_all()
