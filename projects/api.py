@@ -6,8 +6,10 @@ from enum import Enum
 
 from auditlog.context import set_actor
 from auditlog.middleware import AuditlogMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -17,6 +19,7 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth
 from accounts.models import User
 from config.pagination import Pagination
+from ideas.models import Idea
 from projects.models import Kpi, LogEntry, Measurement, Milestone, Project
 from projects.permissions import can_see_internal_projects, can_work_on_project
 from projects.services import ConflictError, ProjectError, log_add, milestone_save
@@ -161,7 +164,10 @@ class ProjectFilters(Schema):
 
 
 def _visible(request: HttpRequest):
-    user = _token_user(request)
+    return _visible_to(_token_user(request))
+
+
+def _visible_to(user: User | None):
     projects = Project.objects.all() if user and can_see_internal_projects(user) else Project.objects.public()
     return projects.prefetch_related("fields_of_action")
 
@@ -208,8 +214,17 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> list:
     summary="One project with milestones and key figures",
 )
 def project_detail(request: HttpRequest, project_id: int) -> Project:
+    # Linked ideas and projects count only as far as the reader may see them: the ids of an
+    # unpublished idea or an internal project would tell that it exists.
+    user = _token_user(request)
     return get_object_or_404(
-        _visible(request).prefetch_related("ideas", "depends_on", "milestones", "kpis__measurements"), pk=project_id
+        _visible_to(user).prefetch_related(
+            Prefetch("ideas", queryset=Idea.objects.visible_to(user or AnonymousUser()).only("pk")),
+            Prefetch("depends_on", queryset=Project.objects.visible_to(user or AnonymousUser()).only("pk")),
+            "milestones",
+            "kpis__measurements",
+        ),
+        pk=project_id,
     )
 
 

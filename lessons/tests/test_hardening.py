@@ -31,7 +31,7 @@ class InternalProjectTests(BaseTestCase):
         for user in (None, self.citizen):
             self.login(user)
             self.assertEqual(self.client.get(self.project.get_absolute_url()).status_code, 404)
-            for url in (self.lesson.get_absolute_url(), reverse("lessons:list")):
+            for url in (self.lesson.get_absolute_url(), reverse("lessons:list"), reverse("core:home")):
                 response = self.client.get(url)
                 self.assertContains(response, "Was die Umstrukturierung lehrte")
                 self.assertNotContains(response, "Geheime Umstrukturierung")

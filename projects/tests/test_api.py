@@ -4,7 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
+from core.testing import BaseTestCase, make_idea
+from ideas.models import Moderation
 from projects.models import Kpi, Milestone, Project
 
 
@@ -22,6 +23,17 @@ class ProjectApiTests(BaseTestCase):
         self.assertEqual(titles, ["Intern", "Öffentlich"])
         self.assertEqual(self.client.get(f"/api/v1/projects/{self.internal.pk}").status_code, 404)
         self.assertEqual(self.client.get("/api/v1/projects?status=kaputt").status_code, 422)
+
+    def test_detail_names_only_linked_ideas_and_projects_the_reader_may_see(self) -> None:
+        published = make_idea(title="Veröffentlicht")
+        pending = make_idea(title="Wartet auf Moderation", moderation=Moderation.PENDING)
+        self.public.ideas.add(published, pending)
+        self.public.depends_on.add(self.internal)
+        data = self.client.get(f"/api/v1/projects/{self.public.pk}").json()
+        self.assertEqual((data["idea_ids"], data["depends_on_ids"]), ([published.pk], []))
+        data = self.client.get(f"/api/v1/projects/{self.public.pk}", headers=self.auth).json()
+        self.assertEqual(data["depends_on_ids"], [self.internal.pk])
+        self.assertEqual(data["idea_ids"], [published.pk])  # staff see published ideas and their own
 
     def test_detail_has_milestones_and_kpis(self) -> None:
         Milestone.objects.create(project=self.public, title="M", definition_of_done="x", due_on=date(2025, 3, 1))
