@@ -13,11 +13,37 @@ from strategy.models import FieldOfAction
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 
-class IdeaForm(forms.ModelForm):
-    """A new idea. Each rendered form carries its own submission token (hidden): sending the same
-    form twice, by a double click or in parallel, creates one idea (see ideas.views.idea_create)."""
+class SubmissionTokenMixin(forms.Form):
+    """A random token per rendered form (hidden), so the view can tell a repeat of the same form (a
+    double click, a parallel resend) from a new one. A form sent without a usable token (a page
+    from before, a script) is shown again with a new one and asked to be sent again."""
 
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    resend_message = _("Please send the form again.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        key = self.add_prefix("submission")
+        self.has_token = self.is_bound and bool(SUBMISSION_TOKEN.fullmatch(self.data.get(key) or ""))
+        if not self.has_token:
+            token = secrets.token_urlsafe(24)
+            if self.is_bound:
+                self.data = self.data.copy()
+                self.data[key] = token
+            else:
+                self.initial["submission"] = token
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.is_bound and not self.has_token:
+            raise forms.ValidationError(self.resend_message)
+        return cleaned
+
+
+class IdeaForm(SubmissionTokenMixin, forms.ModelForm):
+    """A new idea. The same form sent twice creates one idea (see ideas.views.idea_create)."""
+
+    resend_message = _("Please check your idea and send the form again.")
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, help_text=_("One sentence: what should change?"))
     description = forms.CharField(
         label=_("Description"),
@@ -42,22 +68,6 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["field_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
         self.fields["field_of_action"].empty_label = _("– not sure –")
-        key = self.add_prefix("submission")
-        self.has_token = self.is_bound and bool(SUBMISSION_TOKEN.fullmatch(self.data.get(key) or ""))
-        if not self.has_token:
-            # A form without a usable token (a page from before, a script) gets one to send again with.
-            token = secrets.token_urlsafe(24)
-            if self.is_bound:
-                self.data = self.data.copy()
-                self.data[key] = token
-            else:
-                self.initial["submission"] = token
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.is_bound and not self.has_token:
-            raise forms.ValidationError(_("Please check your idea and send the form again."))
-        return cleaned
 
 
 class StaffIdeaForm(IdeaForm):
@@ -142,7 +152,7 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ReportForm(HoneypotMixin, forms.Form):
+class ReportForm(SubmissionTokenMixin, HoneypotMixin, forms.Form):
     reason = forms.CharField(
         label=_("What is wrong with it?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )

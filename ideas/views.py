@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
@@ -310,9 +311,17 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = access_idea(request.user, pk) if kind == "idea" else access_comment(request.user, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not allow(request, scope="report", limit=20, window_seconds=3600):
-            return render(request, "ideas/report_form.html", {"form": form, "target": target}, status=429)
-        report_create(target=target, reason=form.cleaned_data["reason"], reporter=request.user)
+        # The first request with this form's token claims it; a repeat (double click) only thanks.
+        claim = f"ideas:report-form:{form.cleaned_data['submission']}"
+        if cache.add(claim, 1, timeout=24 * 3600):
+            if not allow(request, scope="report", limit=20, window_seconds=3600):
+                cache.delete(claim)
+                return render(request, "ideas/report_form.html", {"form": form, "target": target}, status=429)
+            try:
+                report_create(target=target, reason=form.cleaned_data["reason"], reporter=request.user)
+            except Exception:
+                cache.delete(claim)
+                raise
         messages.success(request, _("Thank you. A moderator will look at your report."))
         return redirect(target.get_absolute_url())
     return render(request, "ideas/report_form.html", {"form": form, "target": target})

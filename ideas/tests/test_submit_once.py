@@ -132,3 +132,22 @@ class ParallelSubmitTests(TransactionTestCase):
             thread.join()
         self.assertEqual(statuses, [302] * 4)
         self.assertEqual(Idea.objects.count(), 1)
+
+
+class ReportOnceTests(BaseTestCase):
+    def test_the_same_report_form_twice_creates_one_report(self) -> None:
+        from core.testing import make_idea
+        from ideas.models import Report
+
+        idea = make_idea()
+        url = reverse("ideas:report", args=["idea", idea.pk])
+        data = {"reason": "Beleidigung", "submission": TOKEN}
+        for _ in range(3):
+            self.assertRedirects(self.client.post(url, data), idea.get_absolute_url())
+        self.assertEqual(Report.objects.count(), 1)
+        response = self.client.post(url, {"reason": "Beleidigung"})
+        self.assertEqual(response.status_code, 200)
+        self.assertRegex(rendered_token(response), SUBMISSION_TOKEN)
+        self.assertEqual(Report.objects.count(), 1)
+        self.client.post(url, {**data, "submission": rendered_token(response)})
+        self.assertEqual(Report.objects.count(), 2)

@@ -157,7 +157,10 @@ class CommentTests(BaseTestCase):
 class ModerationTests(BaseTestCase):
     def test_anyone_reports_and_a_moderator_hides_with_a_public_reason(self) -> None:
         idea = make_idea(title="Beleidigender Titel")
-        self.client.post(reverse("ideas:report", args=["idea", idea.pk]), {"reason": "Beleidigung"})
+        self.client.post(
+            reverse("ideas:report", args=["idea", idea.pk]),
+            {"reason": "Beleidigung", "submission": "report-form-token-0123456789"},
+        )
         self.assertEqual(Report.objects.get().idea, idea)
         self.login(self.team)
         self.assertContains(self.client.get(reverse("ideas:moderation")), "Beleidigung")
