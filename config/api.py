@@ -40,7 +40,9 @@ ERRORS = {
     "404": "Not found (or not visible to the caller).",
     "409": "Someone else changed the object meanwhile.",
     "422": "The request is not valid.",
+    "429": "Too many requests from this address; try again later.",
 }
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 
 class EtappeAPI(NinjaAPI):
@@ -58,13 +60,10 @@ class EtappeAPI(NinjaAPI):
                     codes.append("409")
                 responses = operation.setdefault("responses", {})
                 for code in codes:
-                    responses.setdefault(
-                        code,
-                        {
-                            "description": ERRORS[code],
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                        },
-                    )
+                    responses.setdefault(code, {"description": ERRORS[code], "content": ERROR_CONTENT})
+                for code, response in responses.items():  # e.g. a 429 an operation declares itself
+                    if str(code) in ERRORS and "content" not in response:
+                        response["content"] = ERROR_CONTENT
         return schema
 
 
