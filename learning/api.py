@@ -8,7 +8,6 @@ from datetime import datetime
 from enum import Enum
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,6 +18,7 @@ from ninja.pagination import paginate
 
 from accounts.api import StaffTokenAuth
 from config.pagination import Pagination
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from learning.models import LearningUnit, Registration, Session
 from learning.permissions import can_give_feedback, can_use_learning, visible_units
 from learning.services import LearningError, feedback_give, registration_cancel, registration_create

@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import Enum
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth
 from accounts.models import User
 from config.pagination import Pagination
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from lessons.forms import LessonForm
 from lessons.models import Lesson
 from lessons.permissions import can_edit_lesson, can_write_lessons, is_author, visible_lessons, visible_project

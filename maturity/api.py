@@ -12,7 +12,6 @@ from enum import Enum
 from typing import Any
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -22,6 +21,7 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth
 from accounts.models import OrgUnit
 from config.pagination import Pagination
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from maturity.models import Response, Round
 from maturity.permissions import can_see_maturity
 from maturity.results import Stat, round_results

@@ -8,7 +8,6 @@ with the token's user as actor.
 from datetime import date, datetime
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -20,6 +19,7 @@ from ninja.pagination import paginate
 
 from accounts.api import StaffTokenAuth
 from config.pagination import Pagination
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from participation.forms import StakeholderForm
 from participation.models import Stakeholder, Workshop
 from participation.permissions import can_edit_participation, can_see_participation

@@ -8,7 +8,6 @@ in scoring; all scores are readable once it is closed, and by the strategy team 
 from datetime import date, datetime
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from accounts.api import StaffTokenAuth
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from prioritisation.models import COMMENT_MAX, Candidate, Criterion, PriorityRound, Score
 from prioritisation.permissions import (
     access_round,

@@ -5,7 +5,6 @@ from decimal import Decimal
 from enum import Enum
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth
 from accounts.models import User
 from config.pagination import Pagination
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from ideas.models import Idea
 from projects.models import Kpi, LogEntry, Measurement, Milestone, Project
 from projects.permissions import can_see_internal_projects, can_work_on_project

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -15,6 +14,7 @@ from ninja.pagination import paginate
 
 from accounts.api import StaffTokenAuth
 from config.pagination import Pagination
+from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from services.forms import LocalServiceForm
 from services.models import LocalService, Service
 from services.permissions import can_edit_service, can_manage_services, can_see_inventory, local_of

@@ -136,3 +136,40 @@ class UnknownAddressTests(SimpleTestCase):
         self.assertEqual(client_address(HttpRequest()), "unknown")
         self.assertIsNone(client_address_or_none(HttpRequest()))
         self.assertIsNone(AuditlogMiddleware._get_remote_addr(HttpRequest()))
+
+
+class ApiAuditAddressTests(BaseTestCase):
+    """API writes record the same address in the audit trail as the pages: a spoofed header changes nothing."""
+
+    def test_a_spoofed_forwarded_for_does_not_reach_the_audit_trail_of_an_api_write(self) -> None:
+        from accounts.models import ApiToken
+        from projects.models import LogEntry as ProgressLogEntry
+        from projects.models import Project
+
+        project = Project.objects.create(title="Pilot")
+        project.members.add(self.staff)
+        _, key = ApiToken.issue(user=self.staff, name="t")
+        response = self.client.post(
+            f"/api/v1/projects/{project.pk}/log",
+            {"happened": "Pilot läuft"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}", "X-Forwarded-For": "203.0.113.66"},
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        entry = LogEntry.objects.get_for_model(ProgressLogEntry).get()
+        self.assertEqual(entry.remote_addr, "127.0.0.1")
+
+    def test_only_core_uses_auditlogs_own_middleware(self) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
+
+        offenders = [
+            str(path.relative_to(settings.BASE_DIR))
+            for path in Path(settings.BASE_DIR).glob("*/**/*.py")
+            if ".venv" not in path.parts
+            and "tests" not in path.parts
+            and path.name != "middleware.py"
+            and "from auditlog.middleware import" in path.read_text(encoding="utf-8")
+        ]
+        self.assertEqual(offenders, [])
