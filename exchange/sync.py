@@ -149,7 +149,10 @@ async def fetch_peer(client: httpx.AsyncClient, peer: Peer) -> SyncOutcome:
             if not next_url:
                 outcome.ok = True
                 break
-            following = httpx.URL(urljoin(str(url), next_url))
+            try:
+                following = httpx.URL(urljoin(str(url), next_url))
+            except (ValueError, httpx.InvalidURL) as error:
+                raise FeedRefused(_("the feed's next page is not a valid address")) from error
             if not same_origin(str(following), peer.url):
                 raise FeedRefused(_("the feed points to another host"))
             if following == url:

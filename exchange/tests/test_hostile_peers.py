@@ -252,7 +252,14 @@ class PagingTests(PeerTestCase):
         self.assertIn("same page", self.sync().error)
         self.responder.json(self.town.page([], next_url=self.url.replace("http:", "https:") + FEED))
         self.assertIn("another host", self.sync().error)
-        self.assertLessEqual(len(self.responder.requests), 2)
+        for broken in (
+            "http://[::1",
+            "//evil.example/feed",
+            f"http://user@127.0.0.1:{self.server.server_address[1]}{FEED}",
+        ):
+            self.responder.json(self.town.page([], next_url=broken))
+            self.assertRegex(self.sync().error, "another host|not a valid address")
+        self.assertLessEqual(len(self.responder.requests), 5)
 
     def test_an_item_damaged_on_the_way_arrives_once_the_path_is_clean(self) -> None:
         self.responder.honour_etag = True
