@@ -1,9 +1,13 @@
 """Test helper: a tiny HTTP server that answers what a test tells it (sample documents: exchange/samples.py)."""
 
+import datetime
 import json
+import ssl
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -30,7 +34,45 @@ class Responder:
         self.routes[path] = (status, {"Content-Type": "application/json", **headers}, json.dumps(value).encode())
 
 
-def serve(responder: Responder) -> tuple[ThreadingHTTPServer, str]:
+def tls_contexts(hostname: str) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context with a certificate for `hostname` from a fresh test CA, and a client context trusting that CA."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def certificate(subject: str, key, issuer: str, issuer_key, *, ca: bool) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = certificate("Etappe Test CA", ca_key, "Etappe Test CA", ca_key, ca=True)
+    leaf = certificate(hostname, key, "Etappe Test CA", ca_key, ca=False)
+    directory = Path(tempfile.mkdtemp(prefix="etappe-tls-"))
+    (directory / "cert.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(directory / "cert.pem", directory / "key.pem")
+    client = ssl.create_default_context(cadata=ca.public_bytes(serialization.Encoding.PEM).decode())
+    return server, client
+
+
+def serve(responder: Responder, tls: ssl.SSLContext | None = None) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             responder.requests.append({"path": self.path, **dict(self.headers)})
@@ -64,5 +106,7 @@ def serve(responder: Responder) -> tuple[ThreadingHTTPServer, str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.block_on_close = False
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return server, f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"

@@ -30,7 +30,7 @@ from exchange.samples import FakeInstallation, lesson_data, project_data
 from exchange.services import ExchangeError, peer_add
 from exchange.signing import canonical
 from exchange.sync import sync_peers
-from exchange.testing import Responder, serve
+from exchange.testing import Responder, serve, tls_contexts
 
 FEED = "/api/v1/exchange/feed"
 NO_PRIVATE = {**settings.ETAPPE_EXCHANGE, "ALLOWED_NETWORKS": []}
@@ -365,6 +365,24 @@ class AddressTests(PeerTestCase):
         self.assertTrue(outcome.ok, outcome.error)
         self.assertEqual(asked, ["peer.example", "peer.example"])  # resolved and checked again for every request
         self.assertEqual({r["Host"] for r in self.responder.requests}, {f"peer.example:{port}"})
+
+    def test_over_https_the_checked_address_is_used_with_the_name_for_sni_and_the_certificate(self) -> None:
+        server_tls, client_tls = tls_contexts("peer.example")
+        responder = Responder()
+        server, _url = serve(responder, tls=server_tls)
+        self.addCleanup(server.shutdown)
+        port = server.server_address[1]
+        responder.json(self.town.page([self.town.item("project", 1, project_data())]))
+        self.play_dns(["127.0.0.1"])
+        self.enterContext(mock.patch("exchange.fetching._ssl_context", lambda: client_tls))
+        peer = Peer.objects.create(url=f"https://peer.example:{port}")
+        outcome = self.sync(peer)
+        self.assertTrue(outcome.ok, outcome.error)
+        self.assertEqual(responder.requests[0]["Host"], f"peer.example:{port}")
+        # A name the certificate does not cover fails, though it resolves to the same address.
+        other = Peer.objects.create(url=f"https://other.example:{port}")
+        self.assertEqual(self.sync(other).error, UNREACHABLE)
+        self.assertEqual(len(responder.requests), 1)
 
     def test_errors_never_quote_the_answer(self) -> None:
         secret = "SECRET-7f3a"
