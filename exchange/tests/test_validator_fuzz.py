@@ -1,16 +1,20 @@
 """Hypothesis-driven fuzzing of what a peer may send: the validator, signature check and cleaning.
 
 Whatever JSON arrives, `accept_page()` either refuses the page with a reason (and writes nothing)
-or stores clean items; it never fails in another way. Received text never keeps markup or control
+or stores clean items; it never fails in another way. Whatever bytes arrive, `parse_json()` either
+returns a value or refuses it with a reason. Received text never keeps markup or control
 characters and never exceeds its limits.
 """
 
 import copy
+import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from exchange.fetching import FeedRefused as ParseRefused
+from exchange.fetching import parse_json
 from exchange.models import Peer, ReceivedItem
 from exchange.received import FeedRefused, PageResult, accept_page
 from exchange.samples import FakeInstallation, lesson_data, project_data
@@ -49,6 +53,14 @@ hostile_text = st.lists(
     | st.sampled_from(["<", ">", "<script>", "</b>", "<img src=x onerror=alert(1)>", "\x00", "\x1b", "&amp;"]),
     max_size=40,
 ).map("".join)
+
+
+# Numbers a hostile peer may send: NaN, infinities, integers far beyond 2^53, and nesting.
+hostile_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**40), max_value=10**40) | st.floats() | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=30,
+)
 
 
 def valid_page() -> dict:
@@ -99,3 +111,29 @@ class ValidatorFuzzTests(TestCase):
             self.assertLessEqual(len(text), limit)
             self.assertNotRegex(text, r"<[^>]*>")
             self.assertFalse(any(ord(c) < 32 and c not in "\t\n\r" for c in text), repr(text))
+
+    @FUZZ
+    @given(st.binary(max_size=200))
+    def test_arbitrary_bytes_are_parsed_or_refused_with_a_reason(self, body) -> None:
+        try:
+            value = parse_json(body, max_bytes=10_000)
+        except ParseRefused as refusal:
+            self.assertTrue(str(refusal))
+            return
+        self.assertIsNone(self.accept(value))
+
+    @FUZZ
+    @given(st.sampled_from(PATHS), hostile_values)
+    def test_hostile_numbers_are_refused_before_the_page_is_read(self, path, value) -> None:
+        page = copy.deepcopy(valid_page())
+        target = page
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        try:
+            parsed = parse_json(json.dumps(page).encode(), max_bytes=1_000_000)
+        except ParseRefused:
+            return
+        result = self.accept(parsed)
+        if result is not None:
+            self.assertEqual(ReceivedItem.objects.count(), result.stored)
