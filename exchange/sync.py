@@ -11,6 +11,7 @@ other peer. A refused page is not stored and the cursor stays before it, so it i
 """
 
 import asyncio
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -84,8 +85,6 @@ def check_peer_url(url: str) -> str:
 
 
 def _is_ip(host: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -174,6 +173,9 @@ async def fetch_peer(client: httpx.AsyncClient, peer: Peer) -> SyncOutcome:
 def _accept(peer: Peer, page) -> PageResult:
     """One page and the cursor after it, in one transaction: either both are stored or neither."""
     with transaction.atomic():
+        # Two syncs of one peer at a time ("Sync now" during the periodic run) take turns per page
+        # on PostgreSQL instead of racing on the same items.
+        list(Peer.objects.select_for_update().filter(pk=peer.pk).values_list("pk"))
         result = accept_page(peer, page)
         cursor = page["cursor"]
         if cursor and cursor != peer.cursor:
