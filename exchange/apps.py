@@ -8,9 +8,11 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.core import checks
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from exchange import privacy
+        from exchange.fetching import check_allowed_networks
         from exchange.models import Follow, Peer
         from exchange.publishing import refresh_later
         from lessons.models import Lesson
@@ -19,6 +21,7 @@ class ExchangeConfig(AppConfig):
         auditlog.register(Peer, exclude_fields=["etag", "last_modified", "cursor", "last_attempt_at", "items_received"])
         auditlog.register(Follow)
         privacy.register()
+        checks.register(check_allowed_networks, checks.Tags.security)
 
         # The outbox follows every change of what is published (index maintenance, not business logic).
         def project_changed(sender, instance, **kwargs) -> None:

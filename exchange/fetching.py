@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 import certifi
 import httpx
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
@@ -82,6 +83,15 @@ def _networks(values: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddres
 def allowed_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """The operator's exceptions: networks peers may be in although they are not public."""
     return _networks(tuple(settings.ETAPPE_EXCHANGE.get("ALLOWED_NETWORKS", ())))
+
+
+def check_allowed_networks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """System check: ETAPPE_EXCHANGE_ALLOWED_NETWORKS must be CIDR networks (found at start-up, not at the first sync)."""
+    try:
+        allowed_networks()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), hint="e.g. 10.20.0.0/16,fd00:1::/64", id="exchange.E001")]
+    return []
 
 
 def _public(ip: IPAddress) -> bool:

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.testing import BaseTestCase
-from exchange.fetching import FeedRefused, address_allowed, nesting_depth, parse_json
+from exchange.fetching import FeedRefused, address_allowed, check_allowed_networks, nesting_depth, parse_json
 from exchange.models import Peer, ReceivedItem
 from exchange.samples import FakeInstallation, lesson_data, project_data
 from exchange.services import ExchangeError, peer_add
@@ -457,3 +457,8 @@ class ParserTests(SimpleTestCase):
         self.assertTrue(address_allowed("93.184.215.14"))
         self.assertFalse(address_allowed("2002:7f00:1::"))  # 6to4 around 127.0.0.1
         self.assertFalse(address_allowed("64:ff9b::a9fe:a9fe"))  # NAT64 around 169.254.169.254
+
+    def test_a_wrong_allowed_network_is_found_at_start_up(self) -> None:
+        self.assertEqual(check_allowed_networks(), [])
+        with override_settings(ETAPPE_EXCHANGE={**settings.ETAPPE_EXCHANGE, "ALLOWED_NETWORKS": ["10.0.0.0/33"]}):
+            self.assertEqual([error.id for error in check_allowed_networks()], ["exchange.E001"])
