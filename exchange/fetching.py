@@ -300,7 +300,8 @@ def parse_json(body: bytes, *, max_bytes: int, max_depth: int = MAX_DEPTH) -> An
     if nesting_depth(body) > max_depth:
         raise FeedRefused(_("the answer nests deeper than %(depth)s levels") % {"depth": max_depth})
     try:
-        value = json.loads(body, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        # UTF-8 only (RFC 8259): json.loads would also guess UTF-16 and UTF-32, which the depth count does not read.
+        value = json.loads(body.decode("utf-8"), parse_constant=_constant, parse_float=_float, parse_int=_int)
     except _BadNumber as error:
         raise FeedRefused(_("the answer contains a number that is not finite or too large")) from error
     except (ValueError, RecursionError) as error:

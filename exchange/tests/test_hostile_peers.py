@@ -439,6 +439,8 @@ class ParserTests(SimpleTestCase):
                 parse_json(body, max_bytes=1000)
         with self.assertRaises(FeedRefused):
             parse_json(b"[" + b"1," * 600 + b"1]", max_bytes=1000)  # larger than the cap
+        with self.assertRaises(FeedRefused):
+            parse_json('{"a": "\\"}'.encode("utf-16"), max_bytes=1000)  # UTF-16 is not read
         self.assertEqual(
             parse_json(b'{"a": [1.5, -2, "\\ud83d\\ude00"]}', max_bytes=1000), {"a": [1.5, -2, "\U0001f600"]}
         )
