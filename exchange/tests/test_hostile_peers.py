@@ -13,7 +13,10 @@
 import base64
 import io
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 from unittest import mock
 
@@ -464,3 +467,18 @@ class ParserTests(SimpleTestCase):
         self.assertEqual(check_allowed_networks(), [])
         with override_settings(ETAPPE_EXCHANGE={**settings.ETAPPE_EXCHANGE, "ALLOWED_NETWORKS": ["10.0.0.0/33"]}):
             self.assertEqual([error.id for error in check_allowed_networks()], ["exchange.E001"])
+
+    def test_production_allows_no_private_network_unless_the_operator_lists_one(self) -> None:
+        code = "import config.settings as s; print(s.ETAPPE_EXCHANGE['ALLOWED_NETWORKS'])"
+        env = {k: v for k, v in os.environ.items() if k != "ETAPPE_EXCHANGE_ALLOWED_NETWORKS"}
+        env.update(ETAPPE_ENV="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="etappe.example")
+        for extra, expected in (({}, "[]"), ({"ETAPPE_EXCHANGE_ALLOWED_NETWORKS": "10.20.0.0/16"}, "['10.20.0.0/16']")):
+            result = subprocess.run(  # noqa: S603 - our own settings module
+                [sys.executable, "-c", code],
+                env={**env, **extra},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
+            self.assertEqual(result.stdout.strip(), expected)
