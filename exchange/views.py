@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.editing import confirm_delete_view
+from core.ratelimit import allow
 from exchange.forms import ExchangeSearchForm, FollowForm, PeerForm
 from exchange.models import Follow, Peer, ReceivedItem
 from exchange.permissions import access_item, access_peer, can_adopt, can_follow, can_manage_peers, can_see_peers
@@ -18,7 +21,11 @@ from exchange.services import ExchangeError, follow, item_adopt, peer_add
 from exchange.similar import similar_items
 from exchange.sync import sync_peers
 from ideas.models import Idea
+from ideas.similarity import SIMILAR_LIMIT
 from projects.models import Project
+
+# An id in a query string: ASCII digits only (str.isdigit() also accepts '²', which int() refuses).
+NUMBER = re.compile(r"[0-9]{1,12}")
 
 PAGE_SIZE = 20
 
@@ -91,15 +98,21 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def similar_panel(request: HttpRequest) -> HttpResponse:
     """ "Who has done this before?" for a local idea or project (an htmx fragment, or a page without JavaScript)."""
+    template = "exchange/_similar.html" if request.htmx else "exchange/similar_page.html"
+    # Each uncached subject costs an embedding: without an account, an address may ask as often
+    # as it may look up similar ideas.
+    if not request.user.is_authenticated and not allow(
+        request, scope="exchange-similar", limit=SIMILAR_LIMIT[0], window_seconds=SIMILAR_LIMIT[1]
+    ):
+        return render(request, template, {"items": [], "subject": None, "limited": True}, status=429)
     text, subject = "", None
-    if request.GET.get("idea", "").isdigit():
+    if NUMBER.fullmatch(request.GET.get("idea", "")):
         subject = get_object_or_404(Idea.objects.visible_to(request.user), pk=request.GET["idea"])
         text = f"{subject.title} {subject.description[:300]}"
-    elif request.GET.get("project", "").isdigit():
+    elif NUMBER.fullmatch(request.GET.get("project", "")):
         subject = get_object_or_404(Project.objects.visible_to(request.user), pk=request.GET["project"])
-        text = f"{subject.title} {subject.summary}"
+        text = f"{subject.title} {subject.summary[:300]}"
     items = similar_items(text) if text else []
-    template = "exchange/_similar.html" if request.htmx else "exchange/similar_page.html"
     return render(request, template, {"items": items, "subject": subject})
 
 

@@ -84,6 +84,20 @@ class ExchangePageTests(BaseTestCase):
         self.assertNotContains(response, "<html")
         self.assertContains(self.client.get(reverse("exchange:similar"), {"idea": idea.pk}), "<html")
 
+    def test_who_has_done_this_before_refuses_odd_ids_and_limits_anonymous_look_ups(self) -> None:
+        from ideas.similarity import SIMILAR_LIMIT
+
+        idea = make_idea(title="Chatbot für Bürgeranfragen")
+        for odd in ("²", "1e3", "-1", "9" * 40):
+            response = self.client.get(reverse("exchange:similar"), {"idea": odd}, HTTP_HX_REQUEST="true")
+            self.assertEqual(response.status_code, 200, odd)
+        for _ in range(SIMILAR_LIMIT[0] - 4):
+            self.client.get(reverse("exchange:similar"), {"idea": idea.pk}, HTTP_HX_REQUEST="true")
+        limited = self.client.get(reverse("exchange:similar"), {"idea": idea.pk}, HTTP_HX_REQUEST="true", **EN)
+        self.assertContains(limited, "Too many look-ups", status_code=429)
+        self.login(self.citizen)  # people with an account are not counted
+        self.assertEqual(self.client.get(reverse("exchange:similar"), {"idea": idea.pk}).status_code, 200)
+
     def test_following_a_municipality_and_a_topic_fills_the_activity_stream(self) -> None:
         other = Peer.objects.create(url="https://etappe.andere.example", name="Anderstadt")
         make_item(
