@@ -296,9 +296,10 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please write a comment of at most 2000 characters."))
         return redirect(idea)
-    parent = (
-        get_object_or_404(Comment, pk=form.cleaned_data["parent"], idea=idea) if form.cleaned_data["parent"] else None
-    )
+    # A reply only to a comment of this idea that the person may see (not a hidden or waiting one).
+    parent = access_comment(request.user, form.cleaned_data["parent"]) if form.cleaned_data["parent"] else None
+    if parent is not None and parent.idea_id != idea.pk:
+        raise Http404
     created = comment_add(idea=idea, author=request.user, text=form.cleaned_data["text"], parent=parent)
     if created.moderation == Moderation.PENDING:
         messages.success(request, _("Thank you! Your comment will be published after a short check."))

@@ -148,6 +148,19 @@ class CommentTests(BaseTestCase):
         self.client.post(reverse("ideas:comment", args=[idea.pk]), {"text": "Antwort auf Antwort", "parent": reply.pk})
         self.assertEqual(Comment.objects.get(text="Antwort auf Antwort").parent, top)
 
+    def test_no_reply_to_a_hidden_or_waiting_comment_or_one_of_another_idea(self) -> None:
+        idea, other = make_idea(), make_idea()
+        hidden = make_comment(idea=idea, moderation=Moderation.HIDDEN)
+        waiting = make_comment(idea=idea, moderation=Moderation.PENDING)
+        elsewhere = make_comment(idea=other)
+        self.login(self.citizen)
+        for parent in (hidden, waiting, elsewhere):
+            response = self.client.post(
+                reverse("ideas:comment", args=[idea.pk]), {"text": "Antwort", "parent": parent.pk}
+            )
+            self.assertEqual(response.status_code, 404)
+        self.assertFalse(Comment.objects.filter(text="Antwort").exists())
+
     def test_comments_are_escaped(self) -> None:
         idea = make_idea()
         make_comment(idea=idea, text="<img src=x onerror=alert(1)>")
