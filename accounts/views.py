@@ -31,11 +31,35 @@ from accounts.privacy import personal_data
 from accounts.services import registration_email, registration_request, user_erase, user_register
 from core import ratelimit
 
+# Failed logins from one address (all accounts together) before further attempts are refused
+# without checking the password: django-axes locks an address *and account* pair, so someone
+# trying a new account name each time would otherwise make the server hash passwords without end.
+# Generous, because a town hall's staff share one address behind its gateway.
+FAILED_LOGINS_PER_ADDRESS = (50, 900)
+
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if ratelimit.limit_reached(request, scope="login-failed", limit=FAILED_LOGINS_PER_ADDRESS[0]):
+            # An unbound form: a bound one would check the password while collecting its errors.
+            form = self.form_class(request, initial={"username": request.POST.get("username", "")[:254]})
+            form.cleaned_data = {}  # what add_error expects of a form that was checked
+            form.add_error(None, _("Too many failed logins from your network. Please try again in 15 minutes."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        ratelimit.allow(
+            self.request,
+            scope="login-failed",
+            limit=FAILED_LOGINS_PER_ADDRESS[0],
+            window_seconds=FAILED_LOGINS_PER_ADDRESS[1],
+        )
+        return super().form_invalid(form)
 
 
 REGISTRATIONS_PER_ADDRESS_AND_HOUR = 10

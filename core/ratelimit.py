@@ -95,3 +95,8 @@ def allow(request: HttpRequest, *, scope: str, limit: int, window_seconds: int) 
         cache.add(key, 1, timeout=window_seconds)
         return True
     return count <= limit
+
+
+def limit_reached(request: HttpRequest, *, scope: str, limit: int) -> bool:
+    """Whether this address has used up `limit` in the scope, without counting an attempt (see `allow`)."""
+    return (cache.get(f"ratelimit:{scope}:{client_address(request)}") or 0) >= limit

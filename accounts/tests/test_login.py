@@ -218,3 +218,30 @@ class LoginTimingTests(BaseTestCase):
         self.assertEqual(self.hasher_runs(inactive.email), wrong)
         self.assertEqual(self.hasher_runs(inactive.email, PASSWORD), wrong)
         self.assertEqual(self.hasher_runs(passwordless.email), wrong)
+
+
+class FailedLoginsPerAddressTests(BaseTestCase):
+    """A new account name each time escapes the lock of address and account; the failures of one
+    address together are limited, and once they are, no password is hashed any more."""
+
+    def test_an_address_with_too_many_failures_is_refused_before_any_hashing(self) -> None:
+        from accounts.views import FAILED_LOGINS_PER_ADDRESS
+
+        url = reverse("accounts:login")
+        for number in range(FAILED_LOGINS_PER_ADDRESS[0]):
+            self.client.post(url, {"username": f"raten{number}@example.org", "password": "falsch"})
+        runs = []
+        encode = MD5PasswordHasher.encode
+
+        def counting(hasher, *args, **kwargs) -> str:
+            runs.append(1)
+            return encode(hasher, *args, **kwargs)
+
+        with mock.patch.object(MD5PasswordHasher, "encode", counting):
+            response = self.client.post(url, {"username": "staff@example.org", "password": PASSWORD})
+        self.assertEqual((response.status_code, runs), (429, []))
+        self.assertContains(response, "Zu viele fehlgeschlagene Anmeldungen", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # Another address is not affected.
+        other = self.client_class(REMOTE_ADDR="192.0.2.50")
+        self.assertEqual(other.post(url, {"username": "staff@example.org", "password": PASSWORD}).status_code, 302)
