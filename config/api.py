@@ -7,14 +7,17 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from pydantic import BaseModel
 
 from accounts.api import router as accounts_router
 from exchange.api import router as exchange_router
+from exchange.fetching import parse_json
 from ideas.api import router as ideas_router
 from learning.api import router as learning_router
 from lessons.api import router as lessons_router
@@ -67,11 +70,22 @@ class EtappeAPI(NinjaAPI):
         return schema
 
 
+class StrictJsonParser(Parser):
+    """Request bodies are read as the exchange reads peers' documents (`exchange.fetching.parse_json`):
+    UTF-8, nested at most 32 deep, no NaN or Infinity, no numbers beyond what a float or a 53-bit
+    integer holds, no lone surrogates. Python's json module takes `NaN` and `1e999` and the
+    database then fails on them; ninja answers any refusal with 400 "Cannot parse request body"."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return parse_json(request.body, max_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440)
+
+
 api = EtappeAPI(
     title="Etappe API",
     version="1",
     description="Open API of an Etappe installation: the municipality, its strategy and, with a token, internal data.",
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 
 

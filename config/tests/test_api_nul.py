@@ -91,3 +91,25 @@ class NulWithoutTokenTests(BaseTestCase):
             HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
         self.assertIn(response.status_code, (401, 403, 422))
+
+
+class StrictJsonBodyTests(BaseTestCase):
+    """Request bodies follow the exchange's JSON rules: no NaN/Infinity, no huge numbers, bounded depth."""
+
+    def test_odd_json_is_refused_with_400_and_nothing_is_written(self) -> None:
+        _, raw = ApiToken.issue(user=self.team, name="json")
+        bodies = [
+            '{"title": "Bericht", "period_start": "2025-01-01", "period_end": "2025-12-31", "x": NaN}',
+            '{"title": "Bericht", "period_start": "2025-01-01", "period_end": "2025-12-31", "x": 1e999}',
+            '{"title": "Bericht", "period_start": "2025-01-01", "period_end": "2025-12-31", "x": '
+            + "[" * 200_000
+            + "]" * 200_000
+            + "}",
+        ]
+        for body in bodies:
+            response = self.client.post(
+                "/api/v1/reports", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            )
+            self.assertEqual(response.status_code, 400, body[:90])
+            self.assertIn("message", response.json())
+        self.assertFalse(CouncilReport.objects.exists())
