@@ -8,17 +8,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
 
+from core.periodic import queue_next_run
 from exchange.sync import sync_peers
 
 
 @task
 def sync_exchange(reschedule: bool = False) -> dict[str, int]:
-    outcomes = sync_peers()
-    if reschedule:
+    if reschedule:  # first: a worker that dies during the sync must not end the chain (core/periodic.py)
         minutes = settings.ETAPPE_EXCHANGE["INTERVAL_MINUTES"]
-        sync_exchange.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue(reschedule=True)
+        queue_next_run(sync_exchange, timedelta(minutes=minutes), reschedule=True)
+    outcomes = sync_peers()
     from maturity.peering import sync_peer_maturity  # maturity builds on the exchange, not the other way round
 
     sync_peer_maturity()  # after the feeds: keys are pinned and failing peers are in back-off

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from core.periodic import queue_next_run
 from ideas.services import EMBED_BATCH, ideas_embed_pending
 
 PURGE_CHUNK = 500
@@ -61,13 +62,6 @@ def purge_unconfirmed(reschedule: bool = False) -> int:
     The next run is queued before this one works, so a worker that dies meanwhile does not end
     the chain; a second chain is not started while a run is already waiting.
     """
-    if reschedule and purge_unconfirmed.get_backend().supports_defer and not purge_waiting():
-        purge_unconfirmed.using(run_after=timezone.now() + timedelta(days=1)).enqueue(reschedule=True)
+    if reschedule:
+        queue_next_run(purge_unconfirmed, timedelta(days=1), reschedule=True)
     return purge_unconfirmed_ideas()
-
-
-def purge_waiting() -> bool:
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=purge_unconfirmed.module_path, status=TaskResultStatus.READY).exists()

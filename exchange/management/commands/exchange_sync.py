@@ -16,8 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, all: bool, concurrency: int | None, schedule: bool, **options) -> None:
         if schedule:
+            from core.periodic import is_waiting
             from exchange.tasks import sync_exchange
 
+            if is_waiting(sync_exchange):
+                self.stdout.write("The periodic sync is already queued.")
+                return
             sync_exchange.enqueue(reschedule=True)
             self.stdout.write("Queued the periodic sync; `manage.py db_worker` runs it.")
             return

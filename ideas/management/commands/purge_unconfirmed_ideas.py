@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ideas.tasks import purge_unconfirmed, purge_unconfirmed_ideas, purge_waiting
+from core.periodic import is_waiting
+from ideas.tasks import purge_unconfirmed, purge_unconfirmed_ideas
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if schedule:
             if not purge_unconfirmed.get_backend().supports_defer:
                 raise CommandError("The daily purge needs the database task queue (ETAPPE_TASKS=database).")
-            if purge_waiting():
+            if is_waiting(purge_unconfirmed):
                 self.stdout.write("The daily purge is already queued.")
                 return
             purge_unconfirmed.enqueue(reschedule=True)
