@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.editing import confirm_delete_view, save_form_view
+from ideas.services import SubmissionRepeated, earlier_submission
 from participation.forms import OutcomeIdeaForm, StakeholderForm, WorkshopForm
 from participation.grid import MARGIN, SIZE, grid_dots
 from participation.models import Stakeholder, Workshop
@@ -128,6 +129,15 @@ def workshop_idea(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=pk)
     form = OutcomeIdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        idea = workshop_outcome_to_idea(workshop=workshop, idea=form.save(commit=False), by=request.user)
+        # The same form sent twice (a double click) writes one idea, as on the idea form.
+        token = form.cleaned_data["submission"]
+        idea = earlier_submission(token)
+        if idea is None:
+            new = form.save(commit=False)
+            new.submission_token = token
+            try:
+                idea = workshop_outcome_to_idea(workshop=workshop, idea=new, by=request.user)
+            except SubmissionRepeated as repeated:
+                idea = repeated.idea
         return redirect(idea)
     return render(request, "participation/workshop_idea.html", {"form": form, "workshop": workshop})

@@ -66,7 +66,10 @@ class StakeholderReadTests(ParticipationApiTestCase):
         self.assertEqual([(s["name"], s["consent_on"]) for s in items], [("Herr K.", "2024-05-02")])
         items = self.client.get("/api/v1/stakeholders", {"q": "VEREIN"}, headers=headers).json()["items"]
         self.assertEqual([s["name"] for s in items], ["Sportverein"])
-        self.assertEqual(self.client.get("/api/v1/stakeholders", {"q": "\x00"}, headers=headers).json()["count"], 0)
+        # A NUL in a filter is read as a space (config/api.py): no 500, and it matches nothing here.
+        self.assertEqual(
+            self.client.get("/api/v1/stakeholders", {"q": "Sport\x00verein"}, headers=headers).json()["count"], 0
+        )
         page = self.client.get("/api/v1/stakeholders", {"limit": 2, "offset": 2}, headers=headers).json()
         self.assertEqual((page["count"], [s["name"] for s in page["items"]]), (3, ["Sportverein"]))
         response = self.client.get("/api/v1/stakeholders", {"category": "kaputt"}, headers=headers)

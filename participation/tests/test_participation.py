@@ -63,12 +63,14 @@ class WorkshopTests(BaseTestCase):
         )
         workshop.stakeholders.add(group)
         self.login(self.team)
-        response = self.client.post(
-            reverse("participation:workshop_idea", args=[workshop.pk]),
-            {"title": "Online-Termine im Bürgerbüro", "description": "Aus der Werkstatt."},
-        )
+        url = reverse("participation:workshop_idea", args=[workshop.pk])
+        token = self.client.get(url).context["form"].initial["submission"]
+        data = {"title": "Online-Termine im Bürgerbüro", "description": "Aus der Werkstatt.", "submission": token}
+        response = self.client.post(url, data)
         idea = Idea.objects.get(title="Online-Termine im Bürgerbüro")
         self.assertRedirects(response, idea.get_absolute_url())
+        self.assertRedirects(self.client.post(url, data), idea.get_absolute_url())  # a double click: one idea
+        self.assertEqual(Idea.objects.filter(title="Online-Termine im Bürgerbüro").count(), 1)
         self.assertEqual(idea.source, Idea.Source.WORKSHOP)
         self.assertTrue(idea.is_public)
         self.assertIn(idea, workshop.ideas.all())
