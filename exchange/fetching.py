@@ -32,6 +32,7 @@ import logging
 import math
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -183,6 +184,25 @@ def peer_client() -> httpx.AsyncClient:
         verify=_ssl_context(), trust_env=False, limits=httpx.Limits(max_connections=2, max_keepalive_connections=1)
     )
     return httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
+
+
+async def for_each_peer(peers: list, concurrency: int, fetch: Callable, failed: Callable) -> list:
+    """`fetch(client, peer)` for every peer, at most `concurrency` at once, each with its own client.
+
+    One peer's exception never stops the others: `failed(peer, exception)` turns it into that peer's
+    outcome (and logs it).
+    """
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(peer):
+        async with semaphore, peer_client() as client:
+            return await fetch(client, peer)
+
+    results = await asyncio.gather(*(one(peer) for peer in peers), return_exceptions=True)
+    return [
+        failed(peer, result) if isinstance(result, BaseException) else result
+        for peer, result in zip(peers, results, strict=True)
+    ]
 
 
 def same_origin(url: str, base: str) -> bool:

@@ -10,7 +10,6 @@ error, the failures in a row and the back-off of 2, 4, 8 … minutes up to a day
 other peer. A refused page is not stored and the cursor stays before it, so it is fetched again.
 """
 
-import asyncio
 import ipaddress
 import logging
 import time
@@ -30,8 +29,8 @@ from exchange.fetching import (
     PeerUnreachable,
     address_allowed,
     fetch,
+    for_each_peer,
     parse_json,
-    peer_client,
     same_origin,
 )
 from exchange.models import Peer
@@ -210,21 +209,13 @@ def _record(peer: Peer, outcome: SyncOutcome, etag: str, last_modified: str) -> 
         logger.exception("exchange: could not record the sync of peer %s", peer.pk)
 
 
+def _sync_failed(peer: Peer, error: BaseException) -> SyncOutcome:
+    logger.error("exchange: the sync of peer %s failed", peer.pk, exc_info=error)
+    return SyncOutcome(peer.pk, ok=False, error=_("the answer could not be processed"))
+
+
 async def _sync_all(peers: list[Peer], concurrency: int) -> list[SyncOutcome]:
-    semaphore = asyncio.Semaphore(concurrency)
-
-    async def one(peer: Peer) -> SyncOutcome:
-        async with semaphore, peer_client() as client:
-            return await fetch_peer(client, peer)
-
-    results = await asyncio.gather(*(one(peer) for peer in peers), return_exceptions=True)
-    outcomes = []
-    for peer, result in zip(peers, results, strict=True):
-        if isinstance(result, BaseException):
-            logger.error("exchange: the sync of peer %s failed", peer.pk, exc_info=result)
-            result = SyncOutcome(peer.pk, ok=False, error=_("the answer could not be processed"))
-        outcomes.append(result)
-    return outcomes
+    return await for_each_peer(peers, concurrency, fetch_peer, _sync_failed)
 
 
 def sync_peers(

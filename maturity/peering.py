@@ -15,7 +15,6 @@ Runs at the end of the periodic exchange sync (exchange/tasks.py) and with
 `manage.py maturity_sync_peers`.
 """
 
-import asyncio
 import logging
 import math
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-from exchange.fetching import FeedRefused, PeerUnreachable, fetch, parse_json, peer_client, schema_problem
+from exchange.fetching import FeedRefused, PeerUnreachable, fetch, for_each_peer, parse_json, schema_problem
 from exchange.models import Peer
 from exchange.signing import verify
 from maturity.models import SCORE_MAX, SCORE_MIN, PeerMaturity
@@ -189,21 +188,13 @@ async def fetch_aggregate(client: httpx.AsyncClient, peer: Peer) -> MaturityOutc
     return await sync_to_async(_handle, thread_sensitive=True)(peer, status, body, error)
 
 
+def _fetch_failed(peer: Peer, error: BaseException) -> MaturityOutcome:
+    logger.error("maturity: the fetch of peer %s failed", peer.pk, exc_info=error)
+    return MaturityOutcome(peer.pk, ok=False, error=_("the answer could not be processed"))
+
+
 async def _fetch_all(peers: list[Peer], concurrency: int) -> list[MaturityOutcome]:
-    semaphore = asyncio.Semaphore(concurrency)
-
-    async def one(peer: Peer) -> MaturityOutcome:
-        async with semaphore, peer_client() as client:
-            return await fetch_aggregate(client, peer)
-
-    results = await asyncio.gather(*(one(peer) for peer in peers), return_exceptions=True)
-    outcomes = []
-    for peer, result in zip(peers, results, strict=True):
-        if isinstance(result, BaseException):
-            logger.error("maturity: the fetch of peer %s failed", peer.pk, exc_info=result)
-            result = MaturityOutcome(peer.pk, ok=False, error=_("the answer could not be processed"))
-        outcomes.append(result)
-    return outcomes
+    return await for_each_peer(peers, concurrency, fetch_aggregate, _fetch_failed)
 
 
 def sync_peer_maturity(peers: list[Peer] | None = None, *, concurrency: int | None = None) -> list[MaturityOutcome]:
