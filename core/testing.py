@@ -138,3 +138,24 @@ class BaseTestCase(TestCase):
         self.client.logout()
         if user is not None:
             self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def run_db_worker_once() -> None:
+    """Run what the database task queue holds now, as `manage.py db_worker` would, inside the test's transaction."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    # The worker closes stale connections between tasks; here that would end the test's transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        worker.run()

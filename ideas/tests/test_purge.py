@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 from io import StringIO
-from unittest import mock
 
 from auditlog.models import LogEntry
 from django.core.management import call_command
@@ -11,7 +10,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from accounts.tests.test_privacy import rows_containing
-from core.testing import make_idea
+from core.testing import make_idea, run_db_worker_once
 from ideas.models import Idea, Moderation
 from ideas.services import idea_submit
 from ideas.tasks import purge_unconfirmed, purge_unconfirmed_ideas
@@ -69,7 +68,6 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 @override_settings(TASKS=DATABASE_QUEUE)
 class PeriodicPurgeTests(TestCase):
     def test_scheduled_once_it_runs_in_the_worker_and_queues_the_next_day(self) -> None:
-        from django_tasks_db.management.commands.db_worker import Worker
         from django_tasks_db.models import DBTaskResult
 
         old = unconfirmed(8)
@@ -78,19 +76,7 @@ class PeriodicPurgeTests(TestCase):
         call_command("purge_unconfirmed_ideas", "--schedule", stdout=out)
         self.assertIn("already queued", out.getvalue())
         self.assertEqual(DBTaskResult.objects.count(), 1)
-        worker = Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test",
-            excluded_queue_names=[],
-        )
-        # The worker closes stale connections between tasks; here that would end the test's transaction.
-        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-            worker.run()
+        run_db_worker_once()
         self.assertFalse(Idea.objects.filter(pk=old.pk).exists())
         done, following = DBTaskResult.objects.order_by("enqueued_at")
         self.assertEqual((done.status, done.return_value), ("SUCCESSFUL", 1))

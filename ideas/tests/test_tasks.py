@@ -12,7 +12,7 @@ from unittest import mock
 import numpy as np
 from django.test import TestCase
 
-from core.testing import make_idea, make_user
+from core.testing import make_idea, make_user, run_db_worker_once
 from ideas import embeddings
 from ideas.embeddings import DIMENSIONS, embed_texts, from_bytes, get_embedder, idea_text
 from ideas.models import Idea
@@ -131,25 +131,12 @@ class EmbeddingTaskTests(TestCase):
 
     def test_in_production_the_task_waits_in_the_database_until_the_worker_runs_it(self) -> None:
         from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.management.commands.db_worker import Worker
         from django_tasks_db.models import DBTaskResult
 
         idea = make_idea()
         DatabaseBackend("default", {}).enqueue(embed_ideas, [[idea.pk]], {})
         self.assertIsNone(Idea.objects.get(pk=idea.pk).embedding)
-        worker = Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test",
-            excluded_queue_names=[],
-        )
-        # The worker closes stale connections between tasks; here that would end the test's transaction.
-        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-            worker.run()
+        run_db_worker_once()
         result = DBTaskResult.objects.get()
         self.assertEqual((result.status, result.return_value), ("SUCCESSFUL", 1))
         self.assert_embedded(idea)
