@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import ratelimit
 from core.editing import confirm_delete_view, save_form_view
+from core.exports import SafeCsvWriter
 from participation.forms import OutcomeIdeaForm
 from surveys import exports
 from surveys.forms import AnonymousAnswerForm, AnswerForm, InvitationForm, QuestionForm, SurveyForm
@@ -278,7 +279,7 @@ def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = SafeCsvWriter(response)  # labels come from people's input: no formulas
     writer.writerow([_("Label"), _("Link"), _("Used")])
     for invitation in survey.invitations.select_related("stakeholder").iterator(chunk_size=1000):
         link = request.build_absolute_uri(invitation.get_absolute_url())

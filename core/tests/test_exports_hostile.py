@@ -7,7 +7,6 @@ fails when a module starts writing CSV or XLSX without being listed here.
 import csv
 import io
 import re
-import unittest
 from datetime import date
 from pathlib import Path
 
@@ -195,13 +194,7 @@ class HostileExportTests(BaseTestCase):
                 # The hostile texts are all there, kept as text behind the apostrophe.
                 self.assertIn("'" + HOSTILE[0], values)
 
-    @unittest.expectedFailure
     def test_the_invitation_links_csv_is_inert_text(self) -> None:
-        """surveys/views.py `invitations_csv` still writes with a bare csv writer (helper h5's file; see the report).
-
-        Routing its two `writerow` calls through `core.exports.SafeCsvWriter` makes this pass; then remove
-        the marker.
-        """
         cells = csv_cells(self.get(reverse("surveys:invitations_csv", args=[self.invited.pk])))
         self.assertIn("'" + HOSTILE[0], cells)
         self.assertEqual([v for v in cells if dangerous(v)], [])

@@ -5,6 +5,9 @@ from pathlib import Path
 import polib
 from django.conf import settings
 from django.test import SimpleTestCase
+from django.urls import reverse
+
+from core.testing import BaseTestCase
 
 
 def catalogues() -> list[Path]:
@@ -22,3 +25,15 @@ class TranslationTests(SimpleTestCase):
             missing = [entry.msgid for entry in catalogue.untranslated_entries()]
             fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
             self.assertEqual((missing, fuzzy), ([], []), str(path))
+
+
+class EmptyChoiceTests(BaseTestCase):
+    """Django 6.1's "- Select an option -" has no German of its own; Etappe's catalogue gives it one."""
+
+    def test_selects_offer_their_empty_choice_in_german(self) -> None:
+        self.login(self.team)
+        for url in (reverse("projects:create"), reverse("lessons:create")):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertNotContains(response, "Select an option")
+            self.assertContains(response, "– Bitte auswählen –")
