@@ -12,6 +12,7 @@ other peer. A refused page is not stored and the cursor stays before it, so it i
 
 import ipaddress
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -56,6 +57,9 @@ def feed_url(peer_url: str) -> str:
     return peer_url.rstrip("/") + FEED_PATH
 
 
+HOST_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
 def check_peer_url(url: str) -> str:
     """https only, except for the hosts allowed in settings (loopback by default); no credentials.
 
@@ -71,6 +75,14 @@ def check_peer_url(url: str) -> str:
         raise ValueError(_("Give the address of an installation, e.g. https://etappe.example-town.de"))
     if parts.scheme == "http" and parts.hostname not in settings.ETAPPE_EXCHANGE["INSECURE_HOSTS"]:
         raise ValueError(_("Other installations are reached over https only."))
+    # What the sync will request must parse the same way (httpx refuses e.g. "0177.0.0.1", which
+    # urlsplit takes), and a host name must be one: letters, digits and hyphens between dots.
+    try:
+        raw_host = httpx.URL(url.strip()).raw_host.decode("ascii").lower()
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        raw_host = ""
+    if not (_is_ip(raw_host.strip("[]")) or HOST_NAME.fullmatch(raw_host.rstrip("."))):
+        raise ValueError(_("Give the address of an installation, e.g. https://etappe.example-town.de"))
     host = parts.hostname.lower().rstrip(".")
     literal = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
     if _is_ip(literal) and not address_allowed(literal):
@@ -107,7 +119,6 @@ async def fetch_peer(client: httpx.AsyncClient, peer: Peer) -> SyncOutcome:
     """Every page of one peer's feed since its cursor; never raises, the outcome says what happened."""
     config = settings.ETAPPE_EXCHANGE
     outcome = SyncOutcome(peer.pk, ok=False)
-    url = first_page_url(peer)
     headers = {"Accept": "application/json"}
     if peer.etag:
         headers["If-None-Match"] = peer.etag
@@ -117,6 +128,10 @@ async def fetch_peer(client: httpx.AsyncClient, peer: Peer) -> SyncOutcome:
     started = time.monotonic()
     budget = config.get("PEER_DEADLINE", 600)
     try:
+        try:
+            url = first_page_url(peer)
+        except (httpx.InvalidURL, ValueError) as error:  # a peer added before addresses were checked as here
+            raise FeedRefused(_("the installation's address is not valid")) from error
         for page_number in range(MAX_PAGES):
             remaining = budget - (time.monotonic() - started)
             if remaining <= 0:

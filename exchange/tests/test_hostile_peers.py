@@ -328,6 +328,27 @@ class AddressTests(PeerTestCase):
         )
 
     @override_settings(ETAPPE_EXCHANGE=NO_PRIVATE)
+    def test_addresses_the_sync_could_not_request_are_refused_when_added(self) -> None:
+        for url in (
+            "https://0177.0.0.1:9008",
+            "https://00.0.0.0",
+            "https://1.2.3.04",
+            "https://exa mple.de",
+            "https://a..b.de",
+        ):
+            with self.subTest(url), self.assertRaises(ExchangeError) as refused:
+                peer_add(url=url, by=None)
+            self.assertIn("address of an installation", str(refused.exception))
+
+    def test_a_stored_address_that_cannot_be_requested_is_a_recorded_failure_with_back_off(self) -> None:
+        peer = Peer.objects.create(url="https://0177.0.0.1:9008")  # stored before addresses were checked so
+        outcome = self.sync(peer)
+        self.assertFalse(outcome.ok)
+        self.assertEqual(outcome.error, "the installation's address is not valid")
+        self.assertEqual((peer.failures, peer.last_error), (1, outcome.error))
+        self.assertIsNotNone(peer.next_attempt_at)
+
+    @override_settings(ETAPPE_EXCHANGE=NO_PRIVATE)
     def test_a_loopback_peer_is_never_contacted(self) -> None:
         self.responder.json(self.town.page([self.town.item("project", 1, project_data())]))
         outcome = self.sync()
