@@ -95,11 +95,26 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
     return idea
 
 
-def idea_confirm_email(*, token: str) -> Idea | None:
-    """The anonymous submitter clicked the link: the idea moves on to moderation."""
+def _confirmation(token: str) -> dict | None:
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def idea_to_confirm(*, token: str) -> Idea | None:
+    """The idea a confirmation link is for, unchanged (the page that asks to confirm it)."""
+    data = _confirmation(token)
+    if data is None:
+        return None
+    return Idea.objects.filter(pk=data.get("idea"), author_email=data.get("email")).first()
+
+
+def idea_confirm_email(*, token: str) -> Idea | None:
+    """The anonymous submitter confirmed with the link (a POST): the idea moves on to moderation."""
+    data = _confirmation(token)
+    if data is None:
         return None
     with transaction.atomic():
         idea = Idea.objects.select_for_update().filter(pk=data.get("idea"), author_email=data.get("email")).first()

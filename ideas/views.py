@@ -53,6 +53,7 @@ from ideas.services import (
     earlier_submission,
     idea_change_status,
     idea_confirm_email,
+    idea_to_confirm,
     idea_merge,
     idea_moderate,
     idea_submit,
@@ -190,10 +191,19 @@ def _with_new_token(form_class: type[IdeaForm], request: HttpRequest) -> IdeaFor
 
 
 def idea_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    idea = idea_confirm_email(token=token)
+    """Opening the link asks; only the button confirms. Mail scanners and link previews open every
+    link in a mail, so a GET that confirmed would publish ideas sent in someone else's name."""
+    if request.method == "POST":
+        idea = idea_confirm_email(token=token)
+        if idea is None:
+            return render(request, "ideas/idea_confirm_invalid.html", status=400)
+        return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": False})
+    idea = idea_to_confirm(token=token)
     if idea is None:
         return render(request, "ideas/idea_confirm_invalid.html", status=400)
-    return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": False})
+    if idea.moderation != Moderation.UNCONFIRMED:
+        return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": False})
+    return render(request, "ideas/idea_confirm.html", {"idea": idea})
 
 
 def similar(request: HttpRequest) -> HttpResponse:

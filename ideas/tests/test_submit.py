@@ -65,7 +65,12 @@ class SubmitTests(BaseTestCase):
         self.assertNotContains(self.client.get(reverse("ideas:moderation")), VALID["title"])
         self.login(None)
         link = next(line for line in mail.outbox[0].body.splitlines() if "/ideas/confirm/" in line)
-        self.client.get(link[link.index("/ideas/confirm/") :].strip())
+        path = link[link.index("/ideas/confirm/") :].strip()
+        # Opening the link (as a mail scanner or a link preview does) asks and changes nothing.
+        self.assertContains(self.client.get(path), "Idee bestätigen")
+        idea.refresh_from_db()
+        self.assertEqual(idea.moderation, Moderation.UNCONFIRMED)
+        self.assertContains(self.client.post(path), "bestätigt")
         idea.refresh_from_db()
         self.assertEqual(idea.moderation, Moderation.PENDING)
         self.assertEqual(idea.author_display, "Jana")
@@ -122,3 +127,4 @@ class SubmitTests(BaseTestCase):
 
     def test_a_tampered_confirmation_link_is_refused(self) -> None:
         self.assertEqual(self.client.get(reverse("ideas:confirm", args=["kaputt"])).status_code, 400)
+        self.assertEqual(self.client.post(reverse("ideas:confirm", args=["kaputt"])).status_code, 400)
