@@ -20,6 +20,7 @@ class IdeasConfig(AppConfig):
                 "search_stems",
                 "embedding",
                 "sparse_terms",
+                "submission_token",  # identifies the form, not a fact about the idea
             ],
         )
         auditlog.register(Comment)

@@ -59,6 +59,17 @@ class SubmitOnceTests(BaseTestCase):
         for answer in answers:
             self.assertRedirects(answer, idea.get_absolute_url())
 
+    def test_the_token_stays_out_of_the_history(self) -> None:
+        from auditlog.models import LogEntry
+
+        self.login(self.citizen)
+        self.client.post(
+            reverse("ideas:create"), {key: ANONYMOUS[key] for key in ("title", "description", "submission")}
+        )
+        entry = LogEntry.objects.get_for_object(Idea.objects.get()).get()
+        self.assertNotIn("submission_token", entry.changes_dict)
+        self.assertNotIn(TOKEN, str(entry.changes))
+
     def test_a_form_without_token_is_sent_again_with_a_new_one(self) -> None:
         data = {key: value for key, value in ANONYMOUS.items() if key != "submission"}
         for extra in ({}, {"submission": "kurz"}, {"submission": "x" * 65}, {"submission": "ä" * 30}):
