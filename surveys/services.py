@@ -96,17 +96,24 @@ def submit_response(
     if not survey.is_open():
         raise SurveyError(_("This survey is closed; answers are no longer accepted."))
     signed_in = user is not None and user.is_authenticated
+    anonymous = survey.anonymous
+    if anonymous and (invitation is not None or signed_in):
+        # Answers to one survey take turns, so the rewriting below sees every earlier one.
+        list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk"))
     if invitation is not None:
         used = Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True)
         if not used:
             raise SurveyError(_("This invitation link has already been used to answer."))
+        if anonymous:
+            _blur_markers(Invitation.objects.filter(survey=survey))
     elif signed_in:
         try:
             with transaction.atomic():
                 Participation.objects.create(survey=survey, user=user)
         except IntegrityError:
             raise SurveyError(_("You have already answered this survey. Thank you!")) from None
-    anonymous = survey.anonymous
+        if anonymous:
+            _rewrite_participations(survey)
 
     def new_id() -> int | None:
         return random_id() if anonymous else None
@@ -132,6 +139,26 @@ def submit_response(
     Answer.objects.bulk_create(rows)
     Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
     return response
+
+
+def _blur_markers(invitations) -> None:
+    """Write every invitation of the survey again, unchanged.
+
+    PostgreSQL stamps each row version with the transaction that wrote it (`xmin`). The invitation
+    marked used and the answer are written in one transaction; without this, whoever reads the
+    database could pair each used invitation with its answer by that stamp. Afterwards all
+    invitations of the survey carry the stamp of the latest answer, in their old order (the order
+    they were created in), and the single used one cannot be told apart.
+    """
+    invitations.update(used=F("used"))
+
+
+def _rewrite_participations(survey: Survey) -> None:
+    """The same for "this account has answered": the rows are written anew, ordered by account,
+    so neither their stamp nor their place in the table tells which one came with which answer."""
+    user_ids = sorted(Participation.objects.filter(survey=survey).values_list("user_id", flat=True))
+    Participation.objects.filter(survey=survey).delete()
+    Participation.objects.bulk_create([Participation(survey=survey, user_id=pk) for pk in user_ids])
 
 
 def ensure_editable(survey: Survey) -> None:

@@ -195,3 +195,41 @@ class TermsTests(EnglishTestCase):
         )
         survey.refresh_from_db()
         self.assertEqual((survey.audience, survey.anonymous), ("open", True))
+
+
+class DatabaseStampTests(TransactionTestCase):
+    """PostgreSQL stamps each row version with its transaction (xmin): the used invitation (or the
+    record of an account) and the answer written together must not carry a stamp only they share."""
+
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("xmin is PostgreSQL's; SQLite keeps no transaction stamp on rows")
+
+    def stamps(self, table: str, survey: Survey) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT xmin::text FROM {table} WHERE survey_id = %s", [survey.pk])  # noqa: S608
+            return [row[0] for row in cursor.fetchall()]
+
+    def assert_unpaired(self, markers: str, survey: Survey) -> None:
+        # One stamp on every row (that of the latest answer's transaction): whatever an answer's
+        # own stamp is close to, it is close to all of them alike. Before, each used invitation
+        # (each account's record) carried the stamp of the transaction that wrote its answer.
+        self.assertEqual(len(set(self.stamps(markers, survey))), 1)
+        self.assertEqual(len(self.stamps("surveys_response", survey)), 2 if markers == "surveys_invitation" else 3)
+
+    def test_invitation_answers(self) -> None:
+        survey = make_survey(audience=Survey.Audience.INVITATION, anonymous=True, with_questions=False)
+        invitations = Invitation.objects.bulk_create([Invitation(survey=survey) for _ in range(4)])
+        for invitation in invitations[1:3]:
+            submit_response(
+                survey=survey, key=respondent_key(survey, invitation=invitation), answers=[], invitation=invitation
+            )
+        self.assert_unpaired("surveys_invitation", survey)
+
+    def test_account_answers(self) -> None:
+        survey = make_survey(audience=Survey.Audience.ACCOUNTS, anonymous=True, with_questions=False)
+        for number in range(3):
+            user = make_user(email=f"person{number}@example.org")
+            submit_response(survey=survey, key=respondent_key(survey, user=user), answers=[], user=user)
+        self.assert_unpaired("surveys_participation", survey)
+        self.assertEqual(Participation.objects.filter(survey=survey).count(), 3)
