@@ -1,5 +1,6 @@
 """Atom feeds of the public progress site: project updates and milestones reached, public projects only."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,8 @@ class ProjectUpdatesFeed(Feed):
         return item.project.get_absolute_url()
 
     def item_guid(self, item: LogEntry) -> str:
-        return f"{item.project.get_absolute_url()}#log-{item.pk}"
+        # An Atom id must be an absolute IRI (a feed reader takes a relative one as broken).
+        return f"{settings.ETAPPE_BASE_URL}{item.project.get_absolute_url()}#log-{item.pk}"
 
     def item_pubdate(self, item: LogEntry):
         return item.created_at
@@ -60,7 +62,7 @@ class MilestonesFeed(Feed):
         return f"{item.project.get_absolute_url()}#milestone-{item.pk}"
 
     def item_guid(self, item: Milestone) -> str:
-        return self.item_link(item)
+        return f"{settings.ETAPPE_BASE_URL}{self.item_link(item)}"
 
     def item_updateddate(self, item: Milestone):
         from datetime import datetime, time

@@ -132,6 +132,7 @@ class FeedTests(BaseTestCase):
             self.assertEqual(element.get("type"), "text", url)
             self.assertEqual(element.text, summary, url)  # a reader shows exactly the text, tags and all
             self.assertIn(HOSTILE, entry.find(f"{ATOM}title").text)
+            self.assertRegex(entry.find(f"{ATOM}id").text, r"^https?://", url)  # Atom ids are absolute
             self.assertIn(entry.find(f"{ATOM}title").get("type", "text"), ("text",))
 
     def test_the_plain_atom_feed_of_django_would_hand_readers_html(self) -> None:
