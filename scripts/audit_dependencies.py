@@ -10,6 +10,7 @@ nothing, so it is skipped with the same notice instead of passing silently.
 """
 
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -45,7 +46,7 @@ def audit(lockfile: Path) -> int:
     if result.returncode == 0:
         return 0
     # pip-audit answers 1 both for "vulnerabilities found" and for its own errors; tell them apart.
-    if "Found" in result.stdout and "known vulnerabilit" in result.stdout:
+    if re.search(r"Found \d+ known vulnerabilit", result.stdout + result.stderr):  # pip-audit's summary (stderr)
         return 1
     return 2
 

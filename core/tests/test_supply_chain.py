@@ -2,6 +2,7 @@
 
 import importlib.util
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,22 @@ def test_audit_fails_on_a_known_vulnerable_pin(tmp_path):
     lockfile = tmp_path / "requirements.lock"
     lockfile.write_text("django==3.2\n")
     assert audit.main([str(lockfile)]) == 1
+
+
+def test_the_audit_tells_vulnerabilities_from_its_own_failures(monkeypatch):
+    audit = _audit_script()
+    answers = {
+        "found": subprocess.CompletedProcess([], 1, "", "Found 2 known vulnerabilities in 1 package\n"),
+        "broken": subprocess.CompletedProcess([], 1, "", "ERROR: could not parse requirements\n"),
+        "clean": subprocess.CompletedProcess([], 0, "", "No known vulnerabilities found\n"),
+    }
+    for kind, expected in (("found", 1), ("broken", 2), ("clean", 0)):
+        monkeypatch.setattr(audit.subprocess, "run", lambda *args, answer=answers[kind], **kwargs: answer)
+        assert audit.audit(ROOT / "requirements.lock") == expected, kind
+
+
+def test_an_unreachable_advisory_database_skips_with_a_notice(monkeypatch, capsys):
+    audit = _audit_script()
+    monkeypatch.setattr(audit, "advisory_database_reachable", lambda: False)
+    assert audit.main([]) == 0
+    assert "SKIPPED" in capsys.readouterr().out
