@@ -7,7 +7,10 @@ from accounts.models import OrgUnit, User
 from ideas.models import Idea
 from projects.models import Decision, Kpi, LogEntry, Measurement, Milestone, Project
 from projects.services import recompute_progress
-from strategy.models import FieldOfAction
+from strategy.models import FieldOfAction, Goal
+
+LAPTOPS = "Laptops und Dockingstationen für alle Arbeitsplätze"
+COMMUNICATION = "Digitale Kommunikation: Videokonferenz und Team-Chat"
 
 # title, summary, field index, unit, status, start, end, budget, spent, idea title, milestones
 # milestone: (title, definition of done, due, done or None)
@@ -182,9 +185,138 @@ PROJECTS = [
         "Sitzungsunterlagen des Rates nur noch digital",
         [("Ratsbeschluss", "Rat beschließt die papierlose Sitzung.", date(2027, 3, 31), None)],
     ),
+    # The column: "einheitliche Ausstattung aller Arbeitsplätze mit Laptop und Dockingstation". The
+    # demo's maturity round of October 2026 reads 70 %; the goal's date (end of 2025) was missed.
+    (
+        LAPTOPS,
+        "Jeder Arbeitsplatz bekommt einen Laptop mit Dockingstation und zwei Bildschirmen; die Desktop-PCs gehen.",
+        1,
+        "FB 1.2",
+        Project.Status.IN_IMPLEMENTATION,
+        date(2024, 4, 1),
+        date(2027, 3, 31),
+        Decimal(540000),
+        Decimal(412000),
+        "",
+        [
+            (
+                "Standardausstattung festgelegt",
+                "Bestand aller 420 Arbeitsplätze erhoben; Laptop, Dockingstation und zwei Bildschirme als Standard "
+                "mit dem Personalrat abgestimmt.",
+                date(2024, 6, 30),
+                date(2024, 6, 20),
+            ),
+            (
+                "Rahmenvertrag vergeben",
+                "Zuschlag erteilt, Liefertermine für alle Gebäude vereinbart.",
+                date(2024, 10, 31),
+                date(2024, 12, 5),
+            ),
+            (
+                "Rathaus I ausgestattet",
+                "Alle 150 Arbeitsplätze im Rathaus I arbeiten mit Laptop und Dockingstation, die alten PCs sind abgebaut.",
+                date(2025, 6, 30),
+                date(2025, 7, 18),
+            ),
+            (
+                "Rathaus II und Bürgerbüro ausgestattet",
+                "Alle Arbeitsplätze in Rathaus II und Bürgerbüro ausgestattet, abgestimmt mit dem Desk Sharing.",
+                date(2025, 9, 30),
+                date(2025, 10, 10),
+            ),
+            (
+                "Bauhof und Stadtbücherei ausgestattet",
+                "Beide Außenstellen am Glasfasernetz; alle Arbeitsplätze dort mit Laptop und Dockingstation.",
+                date(2025, 12, 31),
+                date(2026, 11, 13),
+            ),
+            (
+                "Alle Arbeitsplätze ausgestattet",
+                "Auch die Kitas sind ausgestattet; kein Desktop-PC mehr im Einsatz.",
+                date(2027, 3, 31),
+                None,
+            ),
+        ],
+    ),
+    # The column: "digitale Kommunikation" among what is already in everyday use.
+    (
+        COMMUNICATION,
+        "Videokonferenzen und ein Team-Chat für alle Beschäftigten, betrieben im eigenen Rechenzentrum.",
+        1,
+        "FB 1.2",
+        Project.Status.COMPLETED,
+        date(2024, 5, 1),
+        date(2025, 2, 28),
+        Decimal(38000),
+        Decimal(35400),
+        "",
+        [
+            (
+                "Dienstvereinbarung",
+                "Regeln für Chat und Videokonferenz mit dem Personalrat vereinbart: keine Anwesenheitskontrolle.",
+                date(2024, 7, 31),
+                date(2024, 7, 25),
+            ),
+            (
+                "Alle Besprechungsräume ausgestattet",
+                "Kamera, Mikrofon und Bildschirm in allen zwölf Besprechungsräumen.",
+                date(2024, 11, 30),
+                date(2024, 12, 9),
+            ),
+            (
+                "Team-Chat für alle",
+                "Jede und jeder Beschäftigte hat ein Konto; jeder Fachbereich hat seine Kanäle.",
+                date(2025, 2, 28),
+                date(2025, 2, 20),
+            ),
+        ],
+    ),
 ]
 
 LOG = {
+    LAPTOPS: [
+        (
+            date(2024, 12, 5),
+            LogEntry.Light.YELLOW,
+            "Rahmenvertrag fünf Wochen später als geplant vergeben: Eine Bieterfrage zur Dockingstation verlängerte "
+            "die Angebotsfrist.",
+            "Reihenfolge der Gebäude mit den Fachbereichen abstimmen, Rathaus I zuerst.",
+            "",
+        ),
+        (
+            date(2025, 10, 10),
+            LogEntry.Light.GREEN,
+            "Rathaus I, Rathaus II und Bürgerbüro sind ausgestattet: 70 % der Arbeitsplätze arbeiten mit Laptop und "
+            "Dockingstation. Die alten PCs gehen an einen gemeinnützigen Verein, der sie aufbereitet.",
+            "Bauhof und Stadtbücherei bis Jahresende ausstatten.",
+            "",
+        ),
+        (
+            date(2026, 1, 20),
+            LogEntry.Light.RED,
+            "Das Ziel „jeder Arbeitsplatz bis Ende 2025“ ist verfehlt: In Bauhof, Stadtbücherei und Kitas reicht die "
+            "Netzanbindung nicht für die Arbeit mit Laptop und VPN.",
+            "Glasfaseranschluss der Außenstellen mit den Stadtwerken planen; neuer Endtermin 31.03.2027.",
+            "Glasfaserausbau der Stadtwerke.",
+        ),
+        (
+            date(2026, 11, 16),
+            LogEntry.Light.YELLOW,
+            "Bauhof und Stadtbücherei sind am Glasfasernetz und ausgestattet; jetzt arbeiten 78 % der Arbeitsplätze "
+            "mit Laptop und Dockingstation.",
+            "Die Kitas ausstatten, sobald sie angeschlossen sind (erstes Quartal 2027).",
+            "Anschluss der Kitas.",
+        ),
+    ],
+    COMMUNICATION: [
+        (
+            date(2025, 2, 20),
+            LogEntry.Light.GREEN,
+            "Team-Chat für alle freigeschaltet; in der ersten Woche haben sich 310 Beschäftigte angemeldet.",
+            "Lernformat zu Videokonferenzen im „Wissenshäppchen to go“ anbieten.",
+            "",
+        ),
+    ],
     "Nachbarschaftsplattform „Lindenfeld nebenan“": [
         (
             date(2025, 11, 3),
@@ -289,3 +421,34 @@ def load_demo_projects(*, team: User, fields: list[FieldOfAction], users: dict[s
     ]:
         Measurement.objects.create(kpi=kpi, measured_on=day, value=value)
     created["Digitale Ratsarbeit"].depends_on.add(created["Desk Sharing im Rathaus II"])
+    _demo_strategy_projects(created, team=team, users=users)
+
+
+def _demo_strategy_projects(created: dict[str, Project], *, team: User, users: dict[str, User]) -> None:
+    """The projects that came with the strategy itself (no idea behind them): decision, goal, lead, key figure."""
+    for title in (LAPTOPS, COMMUNICATION):
+        Decision.objects.create(
+            project=created[title],
+            decided_on=date(2024, 3, 14),
+            body="Rat der Stadt Lindenfeld",
+            reference="Vorlage 2024-017",
+            note="Als Maßnahme im Handlungsfeld „Digitaler Arbeitsplatz“ mit der Digitalstrategie beschlossen.",
+            recorded_by=team,
+        )
+        created[title].lead = users["admin@lindenfeld.example"]
+        created[title].save(update_fields=["lead"])
+    laptops = created[LAPTOPS]
+    laptops.goals.add(*Goal.objects.filter(title="Jeder Arbeitsplatz hat Laptop und Dockingstation"))
+    # Desk sharing needs laptops: its first stage goal was handing them out on its two floors.
+    created["Desk Sharing im Rathaus II"].depends_on.add(laptops)
+    kpi = Kpi.objects.create(
+        project=laptops, name="Arbeitsplätze mit Laptop und Dockingstation", unit="%", baseline=40, target=100
+    )
+    for day, value in [
+        (date(2024, 12, 31), 42),
+        (date(2025, 7, 31), 58),
+        (date(2025, 10, 31), 70),
+        (date(2026, 3, 31), 70),
+        (date(2026, 11, 30), 78),
+    ]:
+        Measurement.objects.create(kpi=kpi, measured_on=day, value=value)
