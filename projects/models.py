@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+STATUS_REASON_MAX = 2000
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -36,6 +37,9 @@ class Project(models.Model):
         COMPLETED = "completed", _("completed")
         STOPPED = "stopped", _("stopped")
         SUSPENDED = "suspended", _("suspended")
+
+    # Stopping or suspending a project needs a public reason (`status_reason`).
+    NEEDS_REASON = (Status.STOPPED, Status.SUSPENDED)
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("public")
@@ -85,6 +89,15 @@ class Project(models.Model):
     budget_spent = models.DecimalField(_("spent so far (€)"), **MONEY)
     funding = models.CharField(_("funding"), max_length=300, blank=True, help_text=_("e.g. a federal programme"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
+    status_reason = models.TextField(
+        _("reason for the status"),
+        blank=True,
+        max_length=STATUS_REASON_MAX,
+        help_text=_(
+            "Required when the project is stopped or suspended. It is public: shown on the project page, "
+            "in the progress log, in reports and to other municipalities."
+        ),
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
@@ -140,12 +153,21 @@ class Project(models.Model):
             errors["budget_planned"] = _("A budget cannot be negative.")
         if self.budget_spent is not None and self.budget_spent < 0:
             errors["budget_spent"] = _("A budget cannot be negative.")
+        if self.needs_reason and not self.status_reason.strip():
+            errors["status_reason"] = _(
+                "A project that is %(status)s needs a reason: say publicly why, so that everyone can understand it."
+            ) % {"status": self.get_status_display()}
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def needs_reason(self) -> bool:
+        """Stopped and suspended projects must say why (`status_reason`)."""
+        return self.status in self.NEEDS_REASON
 
     @property
     def budget_share(self) -> int | None:
@@ -269,7 +291,12 @@ class LogEntry(models.Model):
     happened = models.TextField(_("what happened"), max_length=5000)
     next_steps = models.TextField(_("next steps"), blank=True, max_length=3000)
     blockers = models.TextField(_("blockers"), blank=True, max_length=3000)
-    light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN)
+    # Empty only on an entry that records a status change: it says nothing about being on track.
+    light = models.CharField(_("traffic light"), max_length=10, choices=Light.choices, default=Light.GREEN, blank=True)
+    # Set when the platform wrote the entry because the project's status changed; `happened` holds the reason.
+    status = models.CharField(
+        _("new status"), max_length=20, choices=Project.Status.choices, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
