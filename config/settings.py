@@ -255,11 +255,10 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# E-mail: console in development; set EMAIL_HOST for a real server.
+# E-mail: printed readably on the console in development and the demo (core.mail.ConsoleBackend);
+# set EMAIL_HOST for a real server.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "core.mail.ConsoleBackend"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")

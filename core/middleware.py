@@ -1,6 +1,7 @@
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import quote
 
 import auditlog.middleware
 from django.conf import settings
@@ -16,7 +17,13 @@ logger = logging.getLogger("etappe.request")
 
 
 class RequestLogMiddleware:
-    """One structured log line per request: method, path, status, duration, user id."""
+    """One log line per request: method, path, status, duration and the person's role.
+
+    The message itself carries the fields (`GET /ideas/ 200 12.3 ms role=staff`), so the text format
+    shows them; the JSON format gets each as a field of its own as well. Neither the query string
+    nor anything identifying the person goes into the log, and links that carry a secret in their
+    path (confirmation, invitation and password-reset links) are logged with it replaced.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,18 +31,45 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
         user = getattr(request, "user", None)
+        role = user.role if user is not None and user.is_authenticated else "anonymous"
+        path = loggable_path(request)
         logger.info(
-            "request",
+            "%s %s %s %.1f ms role=%s",
+            request.method,
+            path,
+            response.status_code,
+            duration_ms,
+            role,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "duration_ms": duration_ms,
+                "role": role,
             },
         )
         return response
+
+
+# URL arguments that are secrets (links sent by e-mail); their values never reach the log.
+SECRET_URL_ARGUMENTS = frozenset({"token", "uidb64"})
+PATH_LOG_MAX = 500
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The path, percent-encoded (a line break or space a client sent cannot forge or split a log
+    line), with secret URL arguments replaced by `[hidden]` and shortened to PATH_LOG_MAX characters."""
+    match = getattr(request, "resolver_match", None)
+    secrets = {str(v) for k, v in (match.kwargs.items() if match else ()) if k in SECRET_URL_ARGUMENTS and v}
+    path = "/".join(
+        "[hidden]" if segment in secrets else quote(segment, safe=":@!$&'()*+,;=-._~")
+        for segment in request.path.split("/")
+    )
+    if len(path) > PATH_LOG_MAX:
+        path = path[: PATH_LOG_MAX - 3] + "..."
+    return path
 
 
 class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):

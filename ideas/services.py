@@ -5,17 +5,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.mail import send_now
+from core.mail import absolute_url, send_now
 from ideas.embeddings import embed_texts, idea_text
 from ideas.models import TRANSITIONS, Comment, Follow, Idea, Moderation, Report, StatusChange, Support
 from ideas.permissions import contributions_need_moderation
@@ -45,11 +46,18 @@ def _notify_author(idea: Idea, subject: str, template: str, context: dict) -> No
     address = idea.author.email if idea.author_id else idea.author_email
     if not address:
         return
-    body = render_to_string(template, {"idea": idea, **context})
+    body = render_to_string(template, {"idea": idea, "idea_url": absolute_url(idea), **context})
     # The subject may carry the title (a line break in it made Django refuse the mail with a 500
     # after the change was saved): core.mail makes it one safe line. Callers send after their
     # transaction.
     send_now(subject, body, [address])
+
+
+def _notify_author_of_change(idea: Idea, template: str, context: dict) -> None:
+    """Tell the author what a moderator did, in the platform's language (not the moderator's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("News about your idea “%(title)s”") % {"title": idea.title}
+        _notify_author(idea, subject, template, context)
 
 
 def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None = None) -> Idea:
@@ -140,12 +148,7 @@ def idea_change_status(*, idea: Idea, to_status: str, reason: str, by: User) -> 
         idea.status = to_status
         idea.last_activity_at = timezone.now()
         idea.save(update_fields=["status", "last_activity_at", "updated_at"])
-    _notify_author(
-        idea,
-        _("News about your idea “%(title)s”") % {"title": idea.title},
-        "ideas/email/status.txt",
-        {"change": change},
-    )
+    _notify_author_of_change(idea, "ideas/email/status.txt", {"change": change})
     return change
 
 
@@ -310,11 +313,8 @@ def idea_merge(*, duplicate: Idea, into: Idea, reason: str, by: User) -> Idea:
         duplicate.save(update_fields=["status", "merged_into", "updated_at"])
         _recount(duplicate.pk)
         _recount(into.pk)
-    _notify_author(
-        duplicate,
-        _("News about your idea “%(title)s”") % {"title": duplicate.title},
-        "ideas/email/merged.txt",
-        {"into": into, "reason": reason},
+    _notify_author_of_change(
+        duplicate, "ideas/email/merged.txt", {"into": into, "into_url": absolute_url(into), "reason": reason}
     )
     into.refresh_from_db()
     return into

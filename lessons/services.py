@@ -2,14 +2,17 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.mail import send_after_commit
+from core.mail import absolute_url, send_after_commit
 from lessons.models import Lesson, Tag
 
 
@@ -81,7 +84,7 @@ def lesson_publish(*, lesson: Lesson, by: User, note: str = "") -> None:
             was=Lesson.State.IN_REVIEW,
             refusal=_("Only a lesson in review can be published."),
         )
-        _notify_authors(lesson, _("Your lesson “%(title)s” was published."))
+        _notify_authors(lesson, gettext_lazy("Your lesson “%(title)s” was published."))
 
 
 def lesson_return(*, lesson: Lesson, by: User, note: str) -> None:
@@ -100,7 +103,7 @@ def lesson_return(*, lesson: Lesson, by: User, note: str) -> None:
             was=Lesson.State.IN_REVIEW,
             refusal=_("Only a lesson in review can be sent back."),
         )
-        _notify_authors(lesson, _("Your lesson “%(title)s” was sent back with a note from the review."))
+        _notify_authors(lesson, gettext_lazy("Your lesson “%(title)s” was sent back with a note from the review."))
 
 
 def lesson_withdraw(*, lesson: Lesson, by: User, note: str) -> None:
@@ -133,10 +136,13 @@ def _set_state(lesson: Lesson, state: str, *fields: str, was: str, refusal: str)
         lesson.save(update_fields=["state", "version", "updated_at", *fields])
 
 
-def _notify_authors(lesson: Lesson, subject: str) -> None:
+def _notify_authors(lesson: Lesson, subject: Promise) -> None:
     """Tell the authors, once the change is committed (the title may hold anything; the subject is made safe)."""
     recipients = [author.email for author in lesson.authors.all() if author.email]
     if not recipients:
         return
-    body = render_to_string("lessons/email/review.txt", {"lesson": lesson})
-    send_after_commit(subject % {"title": lesson.title}, body, recipients)
+    # In the platform's language: the authors read it, not the reviewer who acted.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("lessons/email/review.txt", {"lesson": lesson, "lesson_url": absolute_url(lesson)})
+        line = str(subject) % {"title": lesson.title}
+    send_after_commit(line, body, recipients)

@@ -141,7 +141,10 @@ class OddTitleReviewTests(BaseTestCase):
         self.assertEqual(len(mail.outbox), 1)
 
     def test_a_failing_mail_server_does_not_turn_a_saved_review_into_an_error(self) -> None:
-        with mock.patch("core.mail.send_mail", side_effect=SMTPException("down")), self.assertLogs(level="ERROR"):
+        with (
+            mock.patch("core.mail.EmailMessage.send", side_effect=SMTPException("down")),
+            self.assertLogs(level="ERROR"),
+        ):
             response = self.review("publish")
         self.assertEqual(response.status_code, 302)
         self.lesson.refresh_from_db()
