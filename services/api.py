@@ -15,9 +15,12 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth
 from config.pagination import Pagination
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
-from services.forms import LocalServiceForm
+from municipality.models import Municipality
+from services.applicability import Scope
+from services.forms import SORTS, LocalServiceForm
 from services.models import LocalService, Service
 from services.permissions import can_edit_service, can_manage_services, can_see_inventory, local_of
+from services.search import search_services
 from services.services import local_service_save
 
 router = Router(tags=["services"], auth=StaffTokenAuth())
@@ -48,11 +51,17 @@ class ServiceOut(Schema):
     name: str
     leistungstyp: str
     legal_basis: str
+    scope: str = Field(description="Who carries the service out: " + ", ".join(Scope.values))
+    states: list[str] = Field(description="Codes of the federal states the service is specific to; empty: all")
     ozg_id: int | None
     ozg_name: str | None
     themenfeld: str | None
     lebenslage: str | None
     local: LocalOut | None
+
+    @staticmethod
+    def resolve_states(obj: Service) -> list[str]:
+        return obj.states.split()
 
     @staticmethod
     def resolve_ozg_id(obj: Service) -> int | None:
@@ -102,7 +111,14 @@ class ServiceDetailOut(ServiceOut):
 
 
 class ServiceFilters(Schema):
-    q: str | None = Field(None, max_length=100, description="Words in the name (all must occur)")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="Words as citizens use them (German stems and the list of everyday words; all must match), "
+        "best match first",
+    )
+    all: bool = Field(False, description="All services of the catalogue; default: those that apply to the municipality")
+    scope: Scope | None = Field(None, description="Who carries the service out, as far as the catalogue tells")
     themenfeld: str | None = Field(None, max_length=100)
     lebenslage: str | None = Field(None, max_length=200)
     provided: bool | None = None
@@ -143,9 +159,13 @@ def _clean(text: str | None) -> str:
 @paginate(Pagination)
 def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> list:
     _require(can_see_inventory(request.auth))
-    services = _services().order_by("name", "pk")
-    for word in _clean(filters.q).split()[:8]:
-        services = services.filter(name__icontains=word)
+    services = _services()
+    if not filters.all:
+        services = services.applicable(Municipality.objects.current())
+    services, searched = search_services(services, _clean(filters.q))
+    services = services.order_by(*SORTS["relevance" if searched else "name"])
+    if filters.scope:
+        services = services.filter(scope=filters.scope)
     if _clean(filters.themenfeld):
         services = services.filter(ozg__themenfeld=_clean(filters.themenfeld))
     if _clean(filters.lebenslage):

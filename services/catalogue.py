@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.tables import is_workbook
+from services.applicability import classify
+from services.search import search_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 OZG_FILE = DATA_DIR / "ozg-leistungen.csv"
@@ -285,6 +287,12 @@ def read_catalogue(ozg_path: Path = OZG_FILE, leika_path: Path = LEIKA_FILE) -> 
     )
 
 
+def derived_fields(leika_key: str, name: str, leistungstyp: str, legal_basis: str) -> dict[str, str]:
+    """What the import derives from a row: who carries it out, the states it is specific to, its search words."""
+    scope, states = classify(leika_key=leika_key, name=name, leistungstyp=leistungstyp, legal_basis=legal_basis)
+    return {"scope": scope, "states": states, "search_text": search_text(name)}
+
+
 def import_catalogue(catalogue: Catalogue, *, ozg_model=None, service_model=None) -> ImportResult:
     """Add and update the catalogue in one transaction. The model arguments serve the data migration."""
     if ozg_model is None or service_model is None:
@@ -309,7 +317,13 @@ def import_catalogue(catalogue: Catalogue, *, ozg_model=None, service_model=None
         ozg_pk = dict(ozg_model.objects.values_list("ozg_id", "pk"))
 
         existing = {s.key: s for s in service_model.objects.all()}
-        fields = ["leika_key", "name", "leistungstyp", "ozg_id", "legal_basis"]
+        # The data migration 0002 passes the model as it was before the derived fields existed.
+        known = {f.name for f in service_model._meta.get_fields()}
+        fields = [
+            f
+            for f in ["leika_key", "name", "leistungstyp", "ozg_id", "legal_basis", "scope", "states", "search_text"]
+            if f.removesuffix("_id") in known
+        ]
         new, changed = [], []
         for row in catalogue.leika:
             values = {
@@ -318,7 +332,9 @@ def import_catalogue(catalogue: Catalogue, *, ozg_model=None, service_model=None
                 "leistungstyp": row.leistungstyp,
                 "ozg_id": ozg_pk[row.ozg_id] if row.ozg_id else None,
                 "legal_basis": row.legal_basis,
+                **derived_fields(row.leika_key, row.name, row.leistungstyp, row.legal_basis),
             }
+            values = {k: v for k, v in values.items() if k in fields}
             obj = existing.pop(row.key, None)
             if obj is None:
                 new.append(service_model(key=row.key, **values))

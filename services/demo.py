@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from ideas.models import Idea
+from municipality.models import Municipality
 from projects.models import Project
 from services.catalogue import import_catalogue, read_catalogue
 from services.models import LevelChange, LocalService, OzgService, Service
@@ -240,11 +241,13 @@ def _link_backlog(locals_: dict[str, LocalService]) -> None:
 
 
 def _other_provided(units: dict[str, OrgUnit], *, exclude: set[int]) -> None:
-    """A few hundred more provided services, chosen and dated deterministically, written in bulk."""
+    """A few hundred more provided services that apply to the town, chosen and dated deterministically."""
     rng = random.Random(20240314)  # noqa: S311 - reproducible demo data
     topics = dict(OzgService.objects.values_list("pk", "themenfeld"))
+    # Only services that apply to the demo town (its state and level): no other state's fishing licence.
     candidates = list(
-        Service.objects.filter(ozg__themenfeld__in=UNIT_BY_TOPIC, local__isnull=True)
+        Service.objects.applicable(Municipality.objects.current())
+        .filter(ozg__themenfeld__in=UNIT_BY_TOPIC, local__isnull=True)
         .exclude(pk__in=exclude)
         .order_by("pk")
         .values_list("pk", "ozg_id")

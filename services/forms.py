@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from ideas.models import Idea
 from projects.models import Project
-from services.models import Level, LocalService, OzgService
+from services.applicability import Scope
+from services.models import Level, LocalService, OzgService, Service
 from services.services import level_since_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Services without data of the municipality come last in every order, on SQLite and PostgreSQL alike.
 SORTS = {
+    "relevance": ["relevance", "name", "pk"],  # only with a search (services.search annotates it)
     "name": ["name", "pk"],
     "topic": [F("ozg__themenfeld").asc(nulls_last=True), "name", "pk"],
     "level": [F("local__level").desc(nulls_last=True), "name", "pk"],
@@ -31,7 +33,18 @@ def topic_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 class ServiceFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search in names"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Words as citizens use them, e.g. “ummelden” or “Perso”, or a LeiKa key."),
+    )
+    catalogue = forms.ChoiceField(
+        label=_("Services shown"),
+        required=False,
+        choices=[("", _("those of our municipality")), ("all", _("all services of the catalogue"))],
+    )
+    scope = forms.ChoiceField(label=_("Carried out by"), required=False)
     themenfeld = forms.ChoiceField(label=_("Topic"), required=False)
     lebenslage = forms.ChoiceField(label=_("Life situation"), required=False)
     provided = forms.ChoiceField(
@@ -47,6 +60,7 @@ class ServiceFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
+            ("", _("best match when searching, otherwise name")),
             ("name", _("name")),
             ("topic", _("topic")),
             ("level", _("level, highest first")),
@@ -62,15 +76,28 @@ class ServiceFilterForm(forms.Form):
         self.fields["lebenslage"].choices = [("", _("all")), *situations]
         self.fields["level"].choices = [("", _("all")), *Level.choices]
         self.fields["unit"].empty_label = _("all")
+        self.fields["scope"].choices = [("", _("all")), *Scope.choices]
 
 
 class PublicFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("For example “ummelden”, “Perso” or “Führerschein verloren”."),
+    )
     themenfeld = forms.ChoiceField(label=_("Topic"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["themenfeld"].choices = [("", _("all")), *topic_choices()[0]]
+        # Only the topics of services that are online here: no filter that can only find nothing.
+        topics = (
+            OzgService.objects.filter(services__in=Service.objects.online())
+            .order_by("themenfeld")
+            .values_list("themenfeld", flat=True)
+            .distinct()
+        )
+        self.fields["themenfeld"].choices = [("", _("all")), *((t, t) for t in topics)]
 
 
 class LocalServiceForm(forms.ModelForm):

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.applicability import Scope, scopes_for, state_code
+
 ONLINE_LEVEL = 3  # from level 3 on a service counts as OZG-compliant ("online service")
 
 
@@ -55,6 +57,15 @@ class OzgService(models.Model):
 
 
 class ServiceQuerySet(models.QuerySet["Service"]):
+    def applicable(self, municipality) -> "ServiceQuerySet":
+        """The services of the municipality's state and level (services.applicability), and every one it provides."""
+        kind = municipality.kind if municipality else ""
+        state = municipality.state if municipality else ""
+        rule = models.Q(scope__in=scopes_for(kind=kind, state=state))
+        code = state_code(state)
+        rule &= (models.Q(states="") | models.Q(states__contains=code)) if code else models.Q(states="")
+        return self.filter(rule | models.Q(local__provided=True))
+
     def provided(self) -> "ServiceQuerySet":
         return self.filter(local__provided=True)
 
@@ -89,6 +100,14 @@ class Service(models.Model):
         verbose_name=_("OZG service"),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    # Derived from the fields above at import (services.applicability, services.search).
+    scope = models.CharField(
+        _("carried out by"), max_length=20, choices=Scope.choices, default=Scope.UNKNOWN, db_index=True
+    )
+    states = models.CharField(
+        _("federal states"), max_length=60, blank=True, help_text=_("Empty: the service exists in every state.")
+    )
+    search_text = models.TextField(_("search words"), blank=True, editable=False)
 
     objects = ServiceManager()
 

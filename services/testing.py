@@ -2,7 +2,7 @@
 
 from itertools import count
 
-from services.catalogue import catalogue_key
+from services.catalogue import catalogue_key, derived_fields
 from services.models import LocalService, OzgService, Service
 
 _sequence = count(1)
@@ -23,6 +23,11 @@ def make_service(*, ozg: OzgService | None = None, **overrides) -> Service:
     overrides.setdefault("name", f"Leistung {number}")
     overrides.setdefault("leistungstyp", "2/3")
     overrides.setdefault("key", catalogue_key(overrides["leika_key"], ozg.ozg_id if ozg else None, overrides["name"]))
+    derived = derived_fields(
+        overrides["leika_key"], overrides["name"], overrides["leistungstyp"], overrides.get("legal_basis", "")
+    )
+    for field, value in derived.items():
+        overrides.setdefault(field, value)
     return Service.objects.create(ozg=ozg, **overrides)
 
 

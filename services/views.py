@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from core.audit import render_history
 from ideas.models import Idea
+from municipality.models import Municipality
 from projects.models import Project
 from services import charts, exports
+from services.applicability import state_names, type_label
 from services.forms import SORTS, BacklogForm, LocalServiceForm, PublicFilterForm, ServiceFilterForm
 from services.models import ONLINE_LEVEL, Level, LocalService, Service
 from services.permissions import (
@@ -24,6 +26,7 @@ from services.permissions import (
     can_see_inventory,
     local_of,
 )
+from services.search import search_services
 from services.services import backlog_link, backlog_unlink, last_level_change, local_service_save
 
 PAGE_SIZE = 25
@@ -35,28 +38,32 @@ def _require(allowed: bool) -> None:
 
 
 def filtered_services(request: HttpRequest) -> tuple[ServiceFilterForm, QuerySet[Service]]:
-    """The inventory's filters, search and sort, shared by the page, its htmx partial and the exports."""
+    """The inventory's filters, search and sort, shared by the page, its htmx partial and the exports.
+
+    By default only the services that apply to the municipality (its state, its level, and every
+    one it provides); "all services of the catalogue" on request.
+    """
     form = ServiceFilterForm(request.GET or None)
     services = Service.objects.select_related("ozg", "local", "local__unit")
-    sort = "name"
-    if form.is_valid():
-        data = form.cleaned_data
-        for word in data["q"].split()[:8]:
-            # A number is looked up as a LeiKa key, a word in the names.
-            services = services.filter(leika_key=word) if word.isdigit() else services.filter(name__icontains=word)
-        if data["themenfeld"]:
-            services = services.filter(ozg__themenfeld=data["themenfeld"])
-        if data["lebenslage"]:
-            services = services.filter(ozg__lebenslage=data["lebenslage"])
-        if data["provided"] == "yes":
-            services = services.provided()
-        elif data["provided"] == "no":
-            services = services.not_provided()
-        if data["level"] is not None:
-            services = services.filter(local__provided=True, local__level=data["level"])
-        if data["unit"]:
-            services = services.filter(local__unit=data["unit"])
-        sort = data["sort"] or "name"
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("catalogue") != "all":
+        services = services.applicable(Municipality.objects.current())
+    services, searched = search_services(services, data.get("q", ""))
+    if data.get("scope"):
+        services = services.filter(scope=data["scope"])
+    if data.get("themenfeld"):
+        services = services.filter(ozg__themenfeld=data["themenfeld"])
+    if data.get("lebenslage"):
+        services = services.filter(ozg__lebenslage=data["lebenslage"])
+    if data.get("provided") == "yes":
+        services = services.provided()
+    elif data.get("provided") == "no":
+        services = services.not_provided()
+    if data.get("level") is not None:
+        services = services.filter(local__provided=True, local__level=data["level"])
+    if data.get("unit"):
+        services = services.filter(local__unit=data["unit"])
+    sort = data.get("sort") or ("relevance" if searched else "name")
     return form, services.order_by(*SORTS[sort])
 
 
@@ -109,6 +116,7 @@ def service_overview(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "share": round(100 * totals["online"] / totals["provided"], 1) if totals["provided"] else None,
         "levels": [(value, label, by_level.get(value, 0)) for value, label in Level.choices],
+        "applicable_size": Service.objects.applicable(Municipality.objects.current()).count(),
         "catalogue_size": Service.objects.count(),
         "topics": topics,
         "topics_height": max(len(topics) * 32, 32),
@@ -124,9 +132,14 @@ def service_overview(request: HttpRequest) -> HttpResponse:
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
+    municipality = Municipality.objects.current()
     context = {
         "service": service,
         "local": local,
+        "municipality": municipality,
+        "applies": Service.objects.applicable(municipality).filter(pk=service.pk).exists(),
+        "type_label": type_label(service.leistungstyp),
+        "state_names": state_names(service.states),
         "siblings": (
             service.ozg.services.exclude(pk=service.pk).select_related("local").order_by("name")[:50]
             if service.ozg_id
@@ -194,14 +207,15 @@ def service_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def online_services(request: HttpRequest) -> HttpResponse:
-    """The public page: what residents can do online in our town, with the links."""
+    """The public page: the services the municipality provides and has online, with the links."""
     form = PublicFilterForm(request.GET or None)
-    services = Service.objects.online().select_related("ozg", "local").order_by("name", "pk")
+    services = Service.objects.online().select_related("ozg", "local")
+    searched = False
     if form.is_valid():
-        for word in form.cleaned_data["q"].split()[:8]:
-            services = services.filter(name__icontains=word)
+        services, searched = search_services(services, form.cleaned_data["q"])
         if form.cleaned_data["themenfeld"]:
             services = services.filter(ozg__themenfeld=form.cleaned_data["themenfeld"])
+    services = services.order_by(*SORTS["relevance" if searched else "name"])
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "can_see_inventory": can_see_inventory(request.user)}
     return render(request, "services/online.html", context)
