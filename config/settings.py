@@ -254,6 +254,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Outside production whitenoise serves the files straight from the apps and static_vendor/
+# (no collectstatic), with DEBUG off too: the demo runs without DEBUG so that an unknown
+# address shows the friendly error page, not Django's debug page.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# A refused form (expired or missing CSRF token) gets the site's own error page, in German.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 # E-mail: printed readably on the console in development and the demo (core.mail.ConsoleBackend);
 # set EMAIL_HOST for a real server.

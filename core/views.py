@@ -124,19 +124,3 @@ def easy_language(request: HttpRequest) -> HttpResponse:
     """The platform explained in Leichte Sprache; in English an "Easy to read" version."""
     template = "core/easy_language.html" if (get_language() or "").startswith("de") else "core/easy_language_en.html"
     return render(request, template, {"contact": feedback_contact(Municipality.objects.current())})
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 404}, status=404)
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 403}, status=403)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 500}, status=500)
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 400}, status=400)
