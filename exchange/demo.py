@@ -4,6 +4,9 @@ The items pass through the same validation, signature check and sanitising as a 
 (`received.accept_page`), so the demo shows exactly what a real exchange would.
 """
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from exchange.models import Peer
 from exchange.received import accept_page
 from exchange.samples import FakeInstallation, lesson_data, project_data
@@ -82,6 +85,8 @@ def extend_demo(*, users) -> None:
         items = [town.item(kind, number, data) for number, (kind, data) in enumerate(entries, start=1)]
         accept_page(peer, town.page(items))
         peer.items_received = peer.items.count()
-        peer.last_error = "Demo: this installation does not exist; the entries were loaded with the demo."
+        # Stored in the installation's language, like the errors a real sync records.
+        peer.last_error = _("Demo: this installation does not exist; the entries were loaded with the demo.")
+        peer.last_error_at = timezone.now()
         peer.save()
     received_embed_pending()  # as the background task would after a sync (nothing without a model)

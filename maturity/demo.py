@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 from auditlog.context import set_actor
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from exchange.models import Peer
@@ -165,6 +166,7 @@ def _neighbours() -> None:
             state=state,
             public_key=town.public_key,
             active=False,
-            last_error="Demo: this installation does not exist; its maturity aggregate was loaded with the demo.",
+            last_error=_("Demo: this installation does not exist; its maturity aggregate was loaded with the demo."),
+            last_error_at=timezone.now(),
         )
         accept_aggregate(peer, aggregate_document(town, questionnaire=code, means=dict(zip(keys, means, strict=True))))

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from municipality import register
 
@@ -19,7 +20,7 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=100, blank=True)
     district = models.CharField(_("district"), max_length=200, blank=True)
-    state = models.CharField(_("state"), max_length=100, blank=True)
+    state = models.CharField(pgettext_lazy("federal state", "state"), max_length=100, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     area_km2 = models.DecimalField(_("area in km²"), max_digits=9, decimal_places=2, null=True, blank=True)
     register_as_of = models.DateField(_("register as of"), null=True, blank=True)
