@@ -1,6 +1,8 @@
-// Progressive enhancement for the <details> menus in the header (core/templates/core/base.html,
-// core/_worknav.html): Escape closes an open menu and puts the focus back on its toggle; a click
-// or focus outside closes it. Without this file the menus work as plain <details>.
+// Progressive enhancement for the page frame (core/templates/core/base.html, core/_worknav.html):
+// Escape closes an open <details> menu and puts the focus back on its toggle; a click or focus
+// outside closes it; a table or chart box that scrolls sideways (on a phone) can be reached with
+// Tab, so it can be scrolled with the arrow keys. Without this file everything works as well,
+// only without these shortcuts.
 (function () {
   "use strict";
   var MENUS = "details.site-menu, details.worknav-group";
@@ -31,4 +33,14 @@
   document.addEventListener("focusin", function (event) {
     closeAll(event.target.closest(MENUS));
   });
+
+  function focusableScrollBoxes() {
+    document.querySelectorAll(".kern-table-responsive, .chart-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollBoxes);
+  window.addEventListener("resize", focusableScrollBoxes);
 })();
