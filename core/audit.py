@@ -1,15 +1,22 @@
 """Reading the audit trail that django-auditlog writes for every registered model."""
 
+import datetime
+import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from auditlog.models import LogEntry
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -41,8 +48,8 @@ def render_history(
     changes are listed without the values.
     """
     page = Paginator(history_for(obj), PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.change_rows = display_changes(entry, hidden=hidden)
+    hidden = set(hidden)
+    describe_entries(page.object_list, user=request.user, hidden=lambda entry: hidden)
     return render(request, "core/history.html", {"object": obj, "page": page, "back_url": back_url})
 
 
@@ -166,32 +173,480 @@ def history_object(user: User, kind: str, pk: int) -> tuple[models.Model, set[st
     return obj, history_kind.hidden(user, obj)
 
 
-def display_changes(entry: LogEntry, *, hidden: Iterable[str] = ()) -> list[tuple[str, str, str]]:
-    """(field label, before, after) for one entry, without a database query.
+# Reading an entry: which fields a reader sees, under which name, and each value in words.
+# auditlog stores every value as text ("True", a number for a reference, a UTC time without zone);
+# the entries of one page are read together, so the objects they refer to are loaded with one
+# query per kind of object, never one per entry.
 
-    auditlog's own changes_display_dict loads every referenced object (one query per foreign
-    key per entry); here references show as their number and choices by their label. Fields in
-    `hidden` or `NEVER_SHOWN` keep their label, their values are replaced by a placeholder.
-    """
+# Fields that mean nothing to a reader: the platform's own counters and caches, versions for
+# concurrent editing, search data, tokens and the state of the synchronisation with a peer.
+NOT_SHOWN_FIELDS = frozenset(
+    {
+        "version",
+        "search_stems",
+        "search_vector",
+        "embedding",
+        "sparse_terms",
+        "submission_token",
+        "token",
+        "token_hash",
+        "task_id",
+        "heartbeat_at",
+        "etag",
+        "last_modified",
+        "cursor",
+        "last_attempt_at",
+        "items_received",
+    }
+)
+NOT_SHOWN_PER_MODEL = {
+    "exchange.peer": {"last_success_at", "last_error_at", "last_error", "failures", "next_attempt_at"},
+    "ideas.idea": {"support_count", "comment_count", "last_activity_at"},
+    "prioritisation.candidate": {"supports", "stakeholder_weight", "survey_answers"},
+    "projects.project": {"progress", "milestones_total", "milestones_done", "last_traffic_light"},
+    "surveys.survey": {"response_count"},
+}
+
+# Names for fields their model leaves unnamed (Django would call them "created by" in English).
+# References without a name here are called after the kind of object they point to.
+FIELD_LABELS = {
+    "user": _("person"),
+    "author": _("written by"),
+    "parent": _("in reply to"),
+    "created_by": _("created by"),
+    "created_at": _("created on"),
+    "added_by": _("added by"),
+    "recorded_by": _("recorded by"),
+    "recorded_at": _("recorded on"),
+    "requested_by": _("requested by"),
+    "resolved_by": _("resolved by"),
+    "resolved_at": _("resolved on"),
+    "closed_by": _("closed by"),
+    "reporter": _("reported by"),
+    "assessor": _("assessed by"),
+    "position": _("order"),
+    "moderation": _("moderation"),
+    "gap": _("gap"),
+    "dimension_key": _("maturity dimension"),
+}
+
+NO_LONGER_EXISTS = _("no longer exists")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value as the reader sees it: text, and a link when the reader may open what it names."""
+
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: Shown
+    after: Shown
+    note: str = ""  # a change to a list of references, said in words ("added: …")
+
+
+def _can_open_all(check: Callable[[User], bool]) -> Callable[[User, dict], set]:
+    return lambda user, objects: set(objects) if check(user) else set()
+
+
+def _open_ideas(user: User, objects: dict) -> set:
+    from ideas.models import Idea
+
+    return set(Idea.objects.visible_to(user).filter(pk__in=objects).values_list("pk", flat=True))
+
+
+def _open_comments(user: User, objects: dict) -> set:
+    from ideas.models import Idea, Moderation
+    from ideas.permissions import can_moderate
+
+    ideas = set(
+        Idea.objects.visible_to(user).filter(pk__in={c.idea_id for c in objects.values()}).values_list("pk", flat=True)
+    )
+    moderator = can_moderate(user)
+    return {
+        pk
+        for pk, comment in objects.items()
+        if comment.idea_id in ideas
+        and (moderator or comment.moderation == Moderation.PUBLISHED or comment.author_id == user.pk)
+    }
+
+
+def _open_projects(user: User, objects: dict) -> set:
+    from projects.permissions import can_see_internal_projects
+
+    return {pk for pk, project in objects.items() if project.is_public or can_see_internal_projects(user)}
+
+
+def _open_project_parts(user: User, objects: dict) -> set:
+    """Milestones, key figures and log entries are shown on their project's page."""
+    from projects.permissions import can_see_internal_projects
+
+    return {pk for pk, part in objects.items() if part.project.is_public or can_see_internal_projects(user)}
+
+
+def _open_lessons(user: User, objects: dict) -> set:
+    from lessons.permissions import visible_lessons
+
+    return set(visible_lessons(user).filter(pk__in=objects).values_list("pk", flat=True))
+
+
+def _open_surveys(user: User, objects: dict) -> set:
+    from surveys.permissions import can_see_survey
+
+    return {pk for pk, survey in objects.items() if can_see_survey(user, survey)}
+
+
+def _open_learning_units(user: User, objects: dict) -> set:
+    from learning.permissions import visible_units
+
+    return set(visible_units(user).filter(pk__in=objects).values_list("pk", flat=True))
+
+
+def _open_sessions(user: User, objects: dict) -> set:
+    from learning.permissions import visible_units
+
+    units = set(visible_units(user).filter(pk__in={s.unit_id for s in objects.values()}).values_list("pk", flat=True))
+    return {pk for pk, session in objects.items() if session.unit_id in units}
+
+
+def _open_priority_rounds(user: User, objects: dict) -> set:
+    from prioritisation.permissions import visible_rounds
+
+    return set(visible_rounds(user).filter(pk__in=objects).values_list("pk", flat=True))
+
+
+def _can_see_participation(user: User) -> bool:
+    from participation.permissions import can_see_participation
+
+    return can_see_participation(user)
+
+
+def _can_see_maturity(user: User) -> bool:
+    from maturity.permissions import can_see_maturity
+
+    return can_see_maturity(user)
+
+
+def _can_read_reports(user: User) -> bool:
+    from reports.permissions import can_read_reports
+
+    return can_read_reports(user)
+
+
+def _can_see_inventory(user: User) -> bool:
+    from services.permissions import can_see_inventory
+
+    return can_see_inventory(user)
+
+
+def _can_see_peers(user: User) -> bool:
+    from exchange.permissions import can_see_peers
+
+    return can_see_peers(user)
+
+
+def _can_manage_accounts(user: User) -> bool:
+    """People have no page of their own; administrators open their account in the Django admin."""
+    return user.is_authenticated and user.is_staff and user.has_perm("accounts.change_user")
+
+
+def _everyone(user: User) -> bool:
+    return True
+
+
+# Which objects a reader may open, by the rule of each object's own page (its app's permission
+# helper), answered for all objects of one kind on a page at once. Objects of kinds not listed have
+# no page of their own: they are named without a link.
+OPEN_RULES: dict[str, Callable[[User, dict], set]] = {
+    "strategy.strategy": _can_open_all(_everyone),
+    "strategy.glossaryentry": _can_open_all(_everyone),
+    "strategy.fieldofaction": _can_open_all(_everyone),
+    "strategy.goal": _can_open_all(_everyone),
+    "ideas.idea": _open_ideas,
+    "ideas.comment": _open_comments,
+    "projects.project": _open_projects,
+    "projects.milestone": _open_project_parts,
+    "projects.kpi": _open_project_parts,
+    "projects.logentry": _open_project_parts,
+    "lessons.lesson": _open_lessons,
+    "surveys.survey": _open_surveys,
+    "learning.learningunit": _open_learning_units,
+    "learning.session": _open_sessions,
+    "participation.stakeholder": _can_open_all(_can_see_participation),
+    "participation.workshop": _can_open_all(_can_see_participation),
+    "maturity.round": _can_open_all(_can_see_maturity),
+    "maturity.questionnaire": _can_open_all(_can_see_maturity),
+    "prioritisation.priorityround": _open_priority_rounds,
+    "reports.councilreport": _can_open_all(_can_read_reports),
+    "services.localservice": _can_open_all(_can_see_inventory),
+    "services.levelchange": _can_open_all(_can_see_inventory),
+    "exchange.peer": _can_open_all(_can_see_peers),
+    "accounts.user": _can_open_all(_can_manage_accounts),
+}
+
+
+def _url_of(obj: models.Model) -> str:
+    if isinstance(obj, User):
+        return reverse("admin:accounts_user_change", args=[obj.pk])
+    return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+
+
+def _to_pk(model: type[models.Model], raw: object) -> object | None:
+    if raw in (None, "", "None"):
+        return None
+    try:
+        return model._meta.pk.to_python(raw)
+    except ValidationError:
+        return None
+
+
+def _name_parts(model: type[models.Model], depth: int = 2) -> list[str]:
+    """The required references of a model, two levels deep: most names are made of them (a
+    registration is named after its session, which is named after its learning offer)."""
+    parts = []
+    for field in model._meta.concrete_fields:
+        if field.is_relation and not field.null and field.related_model is not model:
+            parts.append(field.name)
+            if depth > 1:
+                parts += [f"{field.name}__{part}" for part in _name_parts(field.related_model, depth - 1)]
+    return parts
+
+
+class ObjectNames:
+    """The objects the entries of one page refer to, loaded with one query per kind of object,
+    and which of them the reader may open."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.wanted: dict[type[models.Model], set] = defaultdict(set)
+        self.found: dict[type[models.Model], dict] = {}
+        self.openable: dict[type[models.Model], set] = {}
+
+    def want(self, model: type[models.Model] | None, raw: object) -> None:
+        pk = _to_pk(model, raw) if model is not None else None
+        if pk is not None:
+            self.wanted[model].add(pk)
+
+    def load(self) -> None:
+        for model, pks in self.wanted.items():
+            if model in self.found:
+                continue
+            objects = model._base_manager.select_related(*_name_parts(model)).in_bulk(pks)
+            self.found[model] = objects
+            rule = OPEN_RULES.get(model._meta.label_lower)
+            self.openable[model] = rule(self.user, objects) if rule is not None and objects else set()
+
+    def get(self, model: type[models.Model], raw: object) -> models.Model | None:
+        return self.found.get(model, {}).get(_to_pk(model, raw))
+
+    def url(self, obj: models.Model) -> str:
+        return _url_of(obj) if obj.pk in self.openable.get(type(obj), ()) else ""
+
+    def shown(self, model: type[models.Model], raw: object) -> Shown:
+        if raw in (None, "", "None"):
+            return Shown("")
+        obj = self.get(model, raw)
+        if obj is None:
+            return Shown(str(NO_LONGER_EXISTS))
+        url = self.url(obj)
+        # An object the reader may not open is not named either (a pending idea's title); people are
+        # named everywhere in the trail, they only lack a page of their own.
+        if not url and model is not User and model._meta.label_lower in OPEN_RULES:
+            return Shown(str(HIDDEN_VALUE))
+        return Shown(str(obj), url)
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field removed since the entry was written
+        return None
+
+
+def is_shown(model: type[models.Model] | None, field: models.Field | None, name: str) -> bool:
+    """Whether a field's changes mean something to a reader."""
+    if name in NOT_SHOWN_FIELDS:
+        return False
+    if model is not None and name in NOT_SHOWN_PER_MODEL.get(model._meta.label_lower, ()):
+        return False
+    if field is None:
+        return model is None
+    if getattr(field, "primary_key", False) or (not field.concrete and not field.many_to_many):
+        return False  # the number of the row, and lists of other objects pointing here
+    if isinstance(field, models.BinaryField):
+        return False
+    # A time stamp set on every save tells no more than the entry's own time.
+    return not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def field_label(field: models.Field | None, name: str) -> str:
+    """The field's name for the reader: its verbose name (translated), else a name given here, else
+    for a reference the name of the kind of object it points to."""
+    if field is None:
+        return name.replace("_", " ")
+    verbose = getattr(field, "verbose_name", None)
+    if isinstance(verbose, Promise):
+        return str(verbose)
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    if field.is_relation and field.related_model is not None:
+        return str(field.related_model._meta.verbose_name)
+    return str(verbose or name)
+
+
+def _parse_time(raw: str) -> datetime.datetime | None:
+    try:
+        value = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if timezone.is_naive(value):  # auditlog writes times in UTC without a zone
+        value = timezone.make_aware(value, datetime.UTC)
+    return timezone.localtime(value)
+
+
+def _number(raw: str) -> str:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return raw
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return formats.number_format(value, force_grouping=True)
+
+
+def _json(raw: str) -> str:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items())
+    return "" if value is None else str(value)
+
+
+def value_text(field: models.Field | None, raw: object) -> str:
+    """One stored value in words: choices by their label, yes/no, local times in the reader's format."""
+    if raw in (None, "", "None"):
+        return ""
+    raw = str(raw)
+    if field is None:
+        return raw
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if choices:
+        label = choices.get(raw)
+        if label is None and isinstance(field, models.IntegerField) and raw.lstrip("-").isdigit():
+            label = choices.get(int(raw))
+        return str(label) if label is not None else raw
+    if isinstance(field, models.BooleanField):
+        return str(_("yes")) if raw == "True" else str(_("no")) if raw == "False" else raw
+    if isinstance(field, models.DateTimeField):
+        value = _parse_time(raw)
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT") if value else raw
+    if isinstance(field, models.DateField):
+        try:
+            return formats.date_format(datetime.date.fromisoformat(raw[:10]), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return raw
+    if isinstance(field, models.TimeField):
+        try:
+            return formats.time_format(datetime.time.fromisoformat(raw), "TIME_FORMAT")
+        except ValueError:
+            return raw
+    if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField):
+        return _number(raw)
+    if isinstance(field, models.JSONField):
+        return _json(raw)
+    return raw
+
+
+def _truncated(text: str, length: int = 120) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _reference_model(field: models.Field | None) -> type[models.Model] | None:
+    if field is not None and field.concrete and (field.many_to_one or field.one_to_one):
+        return field.related_model
+    return None
+
+
+def _fields_of(entry: LogEntry) -> list[tuple[str, models.Field | None, object]]:
     model = entry.content_type.model_class()
-    masked = set(hidden) | NEVER_SHOWN.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
     rows = []
     for name, values in entry.changes_dict.items():
-        before, after = [*list(values), "", ""][:2]
+        field = _field(model, name)
+        if is_shown(model, field, name):
+            rows.append((name, field, values))
+    return rows
+
+
+def _m2m_note(values: dict) -> str:
+    objects = ", ".join(str(item) for item in values.get("objects", []))
+    if values.get("operation") == "delete":
+        return str(_("removed: %(objects)s")) % {"objects": objects}
+    return str(_("added: %(objects)s")) % {"objects": objects}
+
+
+def describe_entries(entries: Iterable[LogEntry], *, user: User, hidden: Callable[[LogEntry], set[str]]) -> None:
+    """Prepare entries for reading: `entry.change_rows` (ChangeRow, in the model's field order as
+    recorded), `entry.shown_object` (the object, linked if the reader may open it, or saying that it no
+    longer exists) and `entry.shown_actor`. A fixed number of queries, whatever the number of entries.
+
+    `hidden(entry)` names fields whose values the reader may not see; `NEVER_SHOWN` are never shown.
+    """
+    entries = list(entries)
+    names = ObjectNames(user)
+    for entry in entries:
+        names.want(entry.content_type.model_class(), entry.object_pk)
+        names.want(User, entry.actor_id)
+        for _name, field, values in _fields_of(entry):
+            model = _reference_model(field)
+            if model is not None and not isinstance(values, dict):
+                for raw in list(values)[:2]:
+                    names.want(model, raw)
+    names.load()
+    for entry in entries:
+        entry.shown_object = _shown_object(entry, names)
+        entry.shown_actor = Shown(str(entry.actor), names.url(entry.actor)) if entry.actor else Shown(str(_("system")))
+        entry.change_rows = _change_rows(entry, names, hidden(entry))
+
+
+def _shown_object(entry: LogEntry, names: ObjectNames) -> Shown:
+    model = entry.content_type.model_class()
+    obj = names.get(model, entry.object_pk) if model is not None else None
+    if obj is None:
+        return Shown(str(_("%(name)s (no longer exists)")) % {"name": entry.object_repr})
+    return Shown(entry.object_repr, names.url(obj))
+
+
+def _change_rows(entry: LogEntry, names: ObjectNames, hidden: set[str]) -> list[ChangeRow]:
+    label_key = f"{entry.content_type.app_label}.{entry.content_type.model}"
+    masked = set(hidden) | NEVER_SHOWN.get(label_key, set())
+    rows = []
+    for name, field, values in _fields_of(entry):
+        label = field_label(field, name)
+        if isinstance(values, dict):  # a list of references (many-to-many): what was added or removed
+            note = str(HIDDEN_VALUE) if name in masked else _m2m_note(values)
+            rows.append(ChangeRow(label, Shown(""), Shown(""), note=note))
+            continue
+        before, after = [*list(values), None, None][:2]
         if name in masked:
-            before, after = (str(HIDDEN_VALUE) if value not in (None, "None", "") else "" for value in (before, after))
-        label = name
-        if model is not None:
-            try:
-                field = model._meta.get_field(name)
-            except Exception:  # noqa: BLE001 - a field removed since the entry was written
-                field = None
-            if field is not None:
-                label = str(getattr(field, "verbose_name", name))
-                choices = dict(getattr(field, "flatchoices", None) or [])
-                if choices:
-                    before, after = (str(choices.get(v, v)) if v not in (None, "None") else "" for v in (before, after))
-        rows.append(
-            (label, "" if before in (None, "None") else str(before), "" if after in (None, "None") else str(after))
-        )
+            before, after = (Shown(str(HIDDEN_VALUE) if v not in (None, "None", "") else "") for v in (before, after))
+        elif (model := _reference_model(field)) is not None:
+            before, after = names.shown(model, before), names.shown(model, after)
+        else:
+            before, after = (Shown(_truncated(value_text(field, v))) for v in (before, after))
+        # A new object's empty fields, and a deleted one's, say nothing.
+        if entry.action == LogEntry.Action.CREATE and not after.text:
+            continue
+        if entry.action == LogEntry.Action.DELETE and not before.text:
+            continue
+        rows.append(ChangeRow(label, before, after))
     return rows

@@ -20,7 +20,7 @@ from core.audit import (
     PAGE_SIZE,
     can_see_audit_log,
     can_see_history,
-    display_changes,
+    describe_entries,
     history_object,
     render_history,
     trail_hidden,
@@ -66,8 +66,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if selected_actor.isdigit():
         entries = entries.filter(actor_id=int(selected_actor))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.change_rows = display_changes(entry, hidden=trail_hidden(entry))
+    describe_entries(page.object_list, user=request.user, hidden=trail_hidden)
     context = {
         "page": page,
         "content_types": content_types,

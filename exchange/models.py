@@ -178,6 +178,8 @@ class Follow(models.Model):
             models.CheckConstraint(condition=~models.Q(ars="", topic=""), name="follow_has_target"),
         ]
         ordering = ["municipality", "topic"]
+        verbose_name = _("followed municipality or topic")
+        verbose_name_plural = _("followed municipalities and topics")
 
     def __str__(self) -> str:
         return self.municipality or self.topic

@@ -157,6 +157,8 @@ class Choice(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
 
     def __str__(self) -> str:
         return self.label

@@ -3,7 +3,6 @@
 from django import forms, template
 from django.forms.boundfield import BoundField
 
-from core.audit import display_changes
 from core.honeypot import HoneypotInput
 
 register = template.Library()
@@ -49,8 +48,3 @@ def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
 @register.filter
 def verbose_name(obj: object) -> str:
     return obj._meta.verbose_name
-
-
-@register.filter
-def changes(entry) -> list[tuple[str, str, str]]:
-    return display_changes(entry)
