@@ -94,3 +94,14 @@ class ReadablePagesTests(BaseTestCase):
         self.assertContains(page, "Zielwert 1.000")
         self.assertContains(page, "ab 01.09.2024, Ende noch nicht festgelegt")
         self.assertNotContains(page, "2025-01-10")
+
+
+class AdminUserFormTests(BaseTestCase):
+    def test_the_user_form_of_the_django_admin_reads_german(self) -> None:
+        self.login(self.admin)
+        change = self.client.get(reverse("admin:accounts_user_change", args=[self.staff.pk]))
+        self.assertContains(change, "Passwörter werden nicht im Klartext gespeichert")
+        self.assertNotContains(change, "Raw passwords")
+        add = self.client.get(reverse("admin:accounts_user_add"))
+        self.assertContains(add, "Anmeldung mit Passwort")
+        self.assertNotContains(add, "After you’ve created a user")
