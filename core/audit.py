@@ -389,6 +389,20 @@ OPEN_RULES: dict[str, Callable[[User, dict], set]] = {
 }
 
 
+def _dimension_titles(keys: set[str]) -> dict[str, str]:
+    """Maturity dimensions are referred to by their key; the newest questionnaire names them."""
+    from maturity.models import Dimension
+
+    dimensions = Dimension.objects.filter(key__in=keys).order_by("questionnaire__version", "pk")
+    return {dimension.key: dimension.title for dimension in dimensions}
+
+
+# Fields that name another object by a key rather than a reference: key → name, for all keys at once.
+KEYED_REFERENCES: dict[str, Callable[[set[str]], dict[str, str]]] = {
+    "dimension_key": _dimension_titles,
+}
+
+
 def _url_of(obj: models.Model) -> str:
     if isinstance(obj, User):
         return reverse("admin:accounts_user_change", args=[obj.pk])
@@ -425,6 +439,17 @@ class ObjectNames:
         self.wanted: dict[type[models.Model], set] = defaultdict(set)
         self.found: dict[type[models.Model], dict] = {}
         self.openable: dict[type[models.Model], set] = {}
+        self.wanted_keys: dict[str, set[str]] = defaultdict(set)
+        self.keyed: dict[str, dict[str, str]] = {}
+
+    def want_key(self, name: str, raw: object) -> None:
+        if raw not in (None, "", "None"):
+            self.wanted_keys[name].add(str(raw))
+
+    def keyed_name(self, name: str, raw: object) -> str:
+        if raw in (None, "", "None"):
+            return ""
+        return self.keyed.get(name, {}).get(str(raw), str(raw))
 
     def want(self, model: type[models.Model] | None, raw: object) -> None:
         pk = _to_pk(model, raw) if model is not None else None
@@ -432,6 +457,8 @@ class ObjectNames:
             self.wanted[model].add(pk)
 
     def load(self) -> None:
+        for name, keys in self.wanted_keys.items():
+            self.keyed[name] = KEYED_REFERENCES[name](keys)
         for model, pks in self.wanted.items():
             if model in self.found:
                 continue
@@ -606,11 +633,15 @@ def describe_entries(entries: Iterable[LogEntry], *, user: User, hidden: Callabl
     for entry in entries:
         names.want(entry.content_type.model_class(), entry.object_pk)
         names.want(User, entry.actor_id)
-        for _name, field, values in _fields_of(entry):
+        for name, field, values in _fields_of(entry):
+            if isinstance(values, dict):
+                continue
             model = _reference_model(field)
-            if model is not None and not isinstance(values, dict):
-                for raw in list(values)[:2]:
+            for raw in list(values)[:2]:
+                if model is not None:
                     names.want(model, raw)
+                elif name in KEYED_REFERENCES:
+                    names.want_key(name, raw)
     names.load()
     for entry in entries:
         entry.shown_object = _shown_object(entry, names)
@@ -641,6 +672,8 @@ def _change_rows(entry: LogEntry, names: ObjectNames, hidden: set[str]) -> list[
             before, after = (Shown(str(HIDDEN_VALUE) if v not in (None, "None", "") else "") for v in (before, after))
         elif (model := _reference_model(field)) is not None:
             before, after = names.shown(model, before), names.shown(model, after)
+        elif name in KEYED_REFERENCES:
+            before, after = Shown(names.keyed_name(name, before)), Shown(names.keyed_name(name, after))
         else:
             before, after = (Shown(_truncated(value_text(field, v))) for v in (before, after))
         # A new object's empty fields, and a deleted one's, say nothing.

@@ -89,6 +89,7 @@ def projects_data(projects: list[Project]) -> dict[int, dict[str, Any]]:
             "summary": project.summary,
             "description": project.description,
             "status": project.status,
+            "status_reason": project.status_reason,
             "iati_status": IATI_STATUS.get(project.status),
             "progress": project.progress,
             "planned_start": _date(project.planned_start),

@@ -69,6 +69,8 @@ class ProjectOut(Schema):
     title: str
     summary: str
     status: str
+    # Public reason for the status; every stopped or suspended project has one.
+    status_reason: str
     visibility: str
     progress: int
     milestones_total: int
@@ -121,7 +123,9 @@ class ProjectDetailOut(ProjectOut):
 class LogEntryOut(Schema):
     id: int
     entry_date: date
+    # Empty on an entry that records a status change: then `status` is the new status and `happened` its reason.
     light: str
+    status: str
     happened: str
     next_steps: str
     blockers: str

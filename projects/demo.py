@@ -6,10 +6,11 @@ from decimal import Decimal
 from accounts.models import OrgUnit, User
 from ideas.models import Idea
 from projects.models import Decision, Kpi, LogEntry, Measurement, Milestone, Project
-from projects.services import recompute_progress
+from projects.services import log_status_change, recompute_progress
 from strategy.models import FieldOfAction, Goal
 
 LAPTOPS = "Laptops und Dockingstationen für alle Arbeitsplätze"
+CHATBOT = "Chatbot für das Bürgerbüro"
 COMMUNICATION = "Digitale Kommunikation: Videokonferenz und Team-Chat"
 
 # title, summary, field index, unit, status, start, end, budget, spent, idea title, milestones
@@ -271,9 +272,74 @@ PROJECTS = [
             ),
         ],
     ),
+    # Failure is shown as openly as success: stopped after the pilot, with its reason and its lesson
+    # (lessons/demo.py: "Warum unser Chatbot gescheitert ist").
+    (
+        CHATBOT,
+        "Ein Chatbot für Standardfragen im Bürgerbüro – nach dem Pilot eingestellt.",
+        0,
+        "FB 2.1",
+        Project.Status.STOPPED,
+        date(2024, 9, 1),
+        date(2025, 6, 30),
+        Decimal(20000),
+        Decimal(18500),
+        "",
+        [
+            (
+                "Häufige Fragen gesammelt",
+                "Die 120 häufigsten Fragen zu Terminen, Gebühren und Unterlagen sind mit Antworten erfasst.",
+                date(2024, 10, 31),
+                date(2024, 10, 25),
+            ),
+            (
+                "Pilot auf der Website",
+                "Der Chatbot beantwortet auf der Website Fragen zum Bürgerbüro.",
+                date(2024, 12, 15),
+                date(2025, 1, 8),
+            ),
+            (
+                "Zwei Drittel der Fragen beantwortet",
+                "Mindestens zwei von drei Gesprächen enden mit einer passenden Antwort.",
+                date(2025, 3, 31),
+                None,
+            ),
+        ],
+    ),
 ]
 
+# Status changes with their public reason: the date, who decided (body, reference, note), and why.
+STATUS_CHANGES = {
+    CHATBOT: (
+        date(2025, 3, 31),
+        "Lenkungskreis Digitalisierung",
+        "LK-2025-04",
+        "Abbruch nach dem Pilot beschlossen.",
+        "Nach drei Monaten Pilot brachen zwei Drittel der Gespräche ohne Antwort ab: Der Chatbot verstand "
+        "Umgangssprache und Tippfehler schlecht, und die Pflege der Antworten war keiner Stelle zugeordnet. Der "
+        "Lenkungskreis hat das Projekt deshalb eingestellt. Die gesammelten Fragen und Antworten stehen weiter als "
+        "FAQ auf der Website.",
+    ),
+}
+
 LOG = {
+    CHATBOT: [
+        (
+            date(2025, 1, 8),
+            LogEntry.Light.GREEN,
+            "Pilot auf der Website gestartet; in der ersten Woche gab es 900 Gespräche.",
+            "Auswerten, welche Fragen der Chatbot nicht versteht.",
+            "",
+        ),
+        (
+            date(2025, 2, 28),
+            LogEntry.Light.RED,
+            "Nur gut ein Drittel der Gespräche endet mit einer passenden Antwort. Der Anbieter bessert nur nach, wenn "
+            "er die Gesprächsprotokolle für sein eigenes Training nutzen darf – das lehnen wir ab.",
+            "Entscheidung des Lenkungskreises über einen Abbruch vorbereiten.",
+            "Die Pflege der Antworten ist keiner Stelle im Bürgerbüro zugeordnet.",
+        ),
+    ],
     LAPTOPS: [
         (
             date(2024, 12, 5),
@@ -422,6 +488,29 @@ def load_demo_projects(*, team: User, fields: list[FieldOfAction], users: dict[s
         Measurement.objects.create(kpi=kpi, measured_on=day, value=value)
     created["Digitale Ratsarbeit"].depends_on.add(created["Desk Sharing im Rathaus II"])
     _demo_strategy_projects(created, team=team, users=users)
+    _demo_status_changes(created, team=team)
+
+
+def _demo_status_changes(created: dict[str, Project], *, team: User) -> None:
+    """Stopped projects: the decision, the end date, the public reason and its entry in the progress log."""
+    for title, (day, body, reference, note, reason) in STATUS_CHANGES.items():
+        project = created[title]
+        Decision.objects.create(
+            project=project,
+            decided_on=day,
+            body=body,
+            reference=reference,
+            note=note,
+            recorded_by=team,
+        )
+        project.status_reason = reason
+        project.actual_end = day
+        project.save(update_fields=["status_reason", "actual_end"])
+        log_status_change(project=project, by=team, on=day)
+    chatbot = created[CHATBOT]
+    kpi = Kpi.objects.create(project=chatbot, name="Gespräche mit passender Antwort", unit="%", baseline=0, target=67)
+    for day, value in [(date(2025, 1, 31), 41), (date(2025, 2, 28), 36), (date(2025, 3, 31), 33)]:
+        Measurement.objects.create(kpi=kpi, measured_on=day, value=value)
 
 
 def _demo_strategy_projects(created: dict[str, Project], *, team: User, users: dict[str, User]) -> None:

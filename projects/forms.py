@@ -30,6 +30,7 @@ class ProjectForm(VersionedForm):
             "summary",
             "description",
             "status",
+            "status_reason",
             "visibility",
             "fields_of_action",
             "goals",
@@ -54,6 +55,7 @@ class ProjectForm(VersionedForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "partners": forms.Textarea(attrs={"rows": 3}),
             "risks": forms.Textarea(attrs={"rows": 3}),
+            "status_reason": forms.Textarea(attrs={"rows": 3}),
             "fields_of_action": forms.CheckboxSelectMultiple,
             "goals": forms.CheckboxSelectMultiple,
             "members": forms.CheckboxSelectMultiple,
@@ -80,6 +82,17 @@ class ProjectForm(VersionedForm):
         self.fields["depends_on"].queryset = others
         self.fields["depends_on"].widget.attrs["size"] = 6
         self.fields["depends_on"].help_text = _("Projects that must deliver first. Hold Ctrl to choose several.")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The reason belongs to the status it explains. When a stopped or suspended project moves on
+        # and the old reason was left as it was, it no longer explains anything: it is dropped. (The
+        # model refuses a stopped or suspended project without a reason.)
+        status, reason = cleaned.get("status"), (cleaned.get("status_reason") or "").strip()
+        old_reason = self.instance.status_reason.strip() if self.instance.pk else ""
+        if status and status != self.instance.status and status not in Project.NEEDS_REASON and reason == old_reason:
+            cleaned["status_reason"] = ""
+        return cleaned
 
 
 class DecisionForm(forms.ModelForm):
@@ -164,6 +177,12 @@ class LogEntryForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3}),
             "blockers": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the platform writes entries without a light (those that record a status change).
+        self.fields["light"].required = True
+        self.fields["light"].choices = LogEntry.Light.choices
 
 
 class ProjectFilterForm(forms.Form):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, User
 from core.tables import TableError, match_choice, parse_day, read_table
-from projects.models import Milestone, Project
+from projects.models import STATUS_REASON_MAX, Milestone, Project
 from projects.services import recompute_progress
 from strategy.models import FieldOfAction
 
@@ -24,6 +24,7 @@ TARGETS = {
     "summary": (gettext_lazy("Summary"), {"kurzbeschreibung", "zusammenfassung", "summary"}),
     "description": (gettext_lazy("Description"), {"beschreibung", "description", "erläuterung"}),
     "status": (gettext_lazy("Status"), {"status", "stand"}),
+    "status_reason": (gettext_lazy("Reason for the status"), {"begründung", "grund", "statusbegründung", "reason", "status reason", "status_reason"}),
     "unit": (gettext_lazy("Responsible unit"), {"verantwortlich", "zuständig", "fachbereich", "organisationseinheit", "unit", "responsible"}),
     "field_of_action": (gettext_lazy("Field of action"), {"handlungsfeld", "field of action", "field_of_action"}),
     "planned_start": (gettext_lazy("Planned start"), {"beginn", "start", "geplanter beginn", "planned start", "planned_start"}),
@@ -47,6 +48,7 @@ PROJECT_FIELDS = [
     "summary",
     "description",
     "status",
+    "status_reason",
     "unit",
     "field_of_action",
     "planned_start",
@@ -163,6 +165,15 @@ def parse_measures(data: bytes, mapping: dict[str, int] | None = None) -> Measur
         start, end = project.values.get("planned_start"), project.values.get("planned_end")
         if start and end and end < start:
             result.errors.append((project.line, _("the planned end is before the planned start")))
+        status = project.values.get("status")
+        if status in Project.NEEDS_REASON and not project.values.get("status_reason"):
+            result.errors.append(
+                (
+                    project.line,
+                    _("a project that is “%(status)s” needs a reason (column “%(column)s”)")
+                    % {"status": Project.Status(status).label, "column": TARGETS["status_reason"][0]},
+                )
+            )
         for milestone in project.milestones:
             if start and milestone.get("done_on") and milestone["done_on"] < start:
                 result.errors.append((milestone["line"], _("the milestone is done before the project starts")))
@@ -185,6 +196,12 @@ def _project_values(raw: dict, units: dict, fields: dict) -> tuple[dict, list[st
         values["status"] = value
         if problem:
             problems.append(problem)
+    if "status_reason" in raw:
+        values["status_reason"] = str(raw["status_reason"]).strip()
+        if len(values["status_reason"]) > STATUS_REASON_MAX:
+            problems.append(
+                _("the reason for the status is longer than %(max)d characters") % {"max": STATUS_REASON_MAX}
+            )
     if "unit" in raw:
         unit = units.get(str(raw["unit"]).strip().casefold())
         values["unit"] = unit

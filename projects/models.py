@@ -17,6 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 STATUS_REASON_MAX = 2000
+REASON_REQUIRED = {
+    "stopped": _(
+        "Please say why the project is stopped. Everyone who may see the project reads the reason on its page "
+        "and in its progress log."
+    ),
+    "suspended": _(
+        "Please say why the project is suspended. Everyone who may see the project reads the reason on its page "
+        "and in its progress log."
+    ),
+}
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -94,8 +104,8 @@ class Project(models.Model):
         blank=True,
         max_length=STATUS_REASON_MAX,
         help_text=_(
-            "Required when the project is stopped or suspended. It is public: shown on the project page, "
-            "in the progress log, in reports and to other municipalities."
+            "Required when the project is stopped or suspended. Everyone who may see the project reads it: on the "
+            "project page, in the progress log and in reports, and for a public project other municipalities too."
         ),
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
@@ -154,9 +164,7 @@ class Project(models.Model):
         if self.budget_spent is not None and self.budget_spent < 0:
             errors["budget_spent"] = _("A budget cannot be negative.")
         if self.needs_reason and not self.status_reason.strip():
-            errors["status_reason"] = _(
-                "A project that is %(status)s needs a reason: say publicly why, so that everyone can understand it."
-            ) % {"status": self.get_status_display()}
+            errors["status_reason"] = REASON_REQUIRED[self.status]
         if errors:
             raise ValidationError(errors)
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -158,7 +159,8 @@ def check_done_after_start(project: Project, milestone: Milestone | None = None)
 def project_save(
     *, project: Project, expected_version: int | None, depends_on: list[Project], form_save, by: User
 ) -> Project:
-    """Save a project form: version check, dependency check, milestone dates, progress and the ideas' status."""
+    """Save a project form: version check, dependency check, milestone dates, progress, the ideas' status
+    and, when the status changed, an entry in the progress log with the reason."""
     previous = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first() if project.pk else None
     if project.pk:
         check_dependencies(project, depends_on)
@@ -170,7 +172,25 @@ def project_save(
     recompute_progress(project)
     if previous:
         follow_project_status(project, previous=previous, by=by)
+        if project.status != previous:
+            log_status_change(project=project, by=by)
     return project
+
+
+def log_status_change(*, project: Project, by: User | None, on: date | None = None) -> LogEntry:
+    """Record the project's new status and its public reason in the progress log.
+
+    The entry has no traffic light (it says nothing about being on track), so the project's
+    latest light stays what the last ordinary entry said.
+    """
+    return LogEntry.objects.create(
+        project=project,
+        author=by,
+        entry_date=on or timezone.localdate(),
+        status=project.status,
+        light="",
+        happened=project.status_reason.strip(),
+    )
 
 
 @transaction.atomic
@@ -197,7 +217,8 @@ def milestone_delete(*, milestone: Milestone) -> None:
 def log_add(*, entry: LogEntry, by: User) -> LogEntry:
     entry.author = by
     entry.save()
-    latest = LogEntry.objects.filter(project=entry.project_id).order_by("-entry_date", "-pk").first()
+    # Entries that record a status change carry no light and do not count here.
+    latest = LogEntry.objects.filter(project=entry.project_id).exclude(light="").order_by("-entry_date", "-pk").first()
     Project.objects.filter(pk=entry.project_id).update(last_traffic_light=latest.light if latest else "")
     return entry
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.editing import confirm_delete_view
 from ideas.models import Idea
+from lessons.permissions import can_write_lessons, visible_lessons
 from projects import roadmap
 from projects.forms import (
     ColumnMappingForm,
@@ -119,8 +120,21 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         kpi.chart = roadmap.kpi_chart(kpi, list(kpi.measurements.all()))
     log = Paginator(project.log_entries.select_related("author"), 10).get_page(request.GET.get("page"))
     internal = can_see_internal_projects(request.user)
+    # The lessons this reader may read (drafts only to their authors and the strategy team), published first.
+    lessons = list(
+        visible_lessons(request.user)
+        .filter(project=project)
+        .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
     context = {
         "project": project,
+        "lessons": lessons,
+        "can_write_lesson": can_write_lessons(request.user),
+        # Since when the project has its status: the progress log entry that recorded the change.
+        "status_since": project.log_entries.filter(status=project.status).values_list("entry_date", flat=True).first()
+        if project.needs_reason or project.status_reason
+        else None,
+        "ended": project.status in (Project.Status.COMPLETED, Project.Status.STOPPED),
         "milestones": project.milestones.all(),
         "kpis": kpis,
         "log": log,

@@ -67,6 +67,19 @@ class ValuesInWordsTests(BaseTestCase):
 
 
 class NamesAndLinksTests(BaseTestCase):
+    def test_a_maturity_dimension_named_by_its_key_shows_its_title(self) -> None:
+        from maturity.models import Target
+        from maturity.services import questionnaire_ensure
+
+        dimension = questionnaire_ensure().dimensions.order_by("position").first()
+        Target.objects.create(dimension_key=dimension.key, level=3, horizon=datetime.date(2028, 12, 31))
+        self.login(self.team)
+        text = table(self.client.get(TRAIL))
+        self.assertIn(f"Dimension: {dimension.title_de}", text)
+        self.assertIn("Ziel-Reifegrad: 3", text)
+        self.assertIn("Erreicht bis: 31.12.2028", text)
+
+
     def test_references_show_the_objects_name_with_a_link(self) -> None:
         other = make_field(strategy=self.strategy, title="Bildung und Schule")
         idea = make_idea(field_of_action=self.field)

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name="status_reason",
             field=models.TextField(
                 blank=True,
-                help_text="Required when the project is stopped or suspended. It is public: shown on the project page, in the progress log, in reports and to other municipalities.",
+                help_text="Required when the project is stopped or suspended. Everyone who may see the project reads it: on the project page, in the progress log and in reports, and for a public project other municipalities too.",
                 max_length=2000,
                 verbose_name="reason for the status",
             ),
