@@ -23,7 +23,7 @@ UNITS = [
         LearningUnit.Format.LUNCH_TALK,
         30,
         "competences",
-        [],
+        ["Digitale Kommunikation: Videokonferenz und Team-Chat"],
         "",
         "Wie Sie eine Besprechung mit Teilnehmenden im Raum und am Bildschirm so leiten, dass alle gehört werden: "
         "Technik im Besprechungsraum, Bildschirm teilen, Wortmeldungen, Protokoll in der gemeinsamen Ablage.",

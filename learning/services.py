@@ -6,10 +6,16 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.mail import absolute_url, send_after_commit
+from learning.ical import session_filename, session_ics
 from learning.models import RATING_MAX, RATING_MIN, LearningUnit, Registration, Session
 
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
@@ -98,7 +104,15 @@ def registration_create(*, session: Session, user: User) -> Registration:
             if Registration.objects.filter(session=locked).count() >= locked.capacity:
                 raise LearningError(_("This session is fully booked. Please choose another date."))
             unit = user.units.order_by("pk").first()
-            return Registration.objects.create(session=locked, user=user, org_unit=unit)
+            registration = Registration.objects.create(session=locked, user=user, org_unit=unit)
+            _tell(
+                user,
+                locked,
+                gettext_lazy("Registration confirmed: “%(title)s” on %(date)s"),
+                "learning/email/registered.txt",
+                with_calendar=True,
+            )
+            return registration
     except IntegrityError as error:
         raise LearningError(_("You are already registered for this session.")) from error
 
@@ -111,6 +125,31 @@ def registration_cancel(*, session: Session, user: User) -> None:
         if session.has_started:
             raise LearningError(_("This session has already begun; the registration can no longer be cancelled."))
         registration.delete()
+        _tell(
+            user,
+            session,
+            gettext_lazy("Registration cancelled: “%(title)s” on %(date)s"),
+            "learning/email/cancelled.txt",
+            with_calendar=False,
+        )
+
+
+def _tell(user: User, session: Session, subject: Promise, template: str, *, with_calendar: bool) -> None:
+    """Mail the person a confirmation once the change is committed (nothing when it is rolled back),
+    with the session's link and, for a registration, its calendar file."""
+    if not user.email:
+        return
+    when = timezone.localtime(session.starts_at)
+    context = {"user": user, "session": session, "unit": session.unit, "session_url": absolute_url(session)}
+    attachments = []
+    if with_calendar:
+        attachments.append((session_filename(session), session_ics(session, with_online_link=True), "text/calendar"))
+    send_after_commit(
+        str(subject) % {"title": session.unit.title, "date": date_format(when, "SHORT_DATETIME_FORMAT")},
+        render_to_string(template, context),
+        [user.email],
+        attachments=attachments,
+    )
 
 
 def attendance_record(*, session: Session, present: set[int], by: User) -> int:

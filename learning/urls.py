@@ -15,6 +15,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path("sessions/<int:pk>/calendar.ics", views.calendar_file, name="calendar"),
     path("sessions/<int:pk>/register/", views.register, name="register"),
     path("sessions/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),

@@ -10,11 +10,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.editing import confirm_delete_view
 from learning.forms import AttendanceForm, CatalogueFilterForm, FeedbackForm, LearningUnitForm, SessionForm
+from learning.ical import session_filename, session_ics
 from learning.models import LearningUnit, Registration, Session
 from learning.permissions import (
     access_session,
@@ -226,6 +228,18 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "learning/session_detail.html", context)
 
 
+@login_required
+def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session as an iCalendar file to add to one's calendar (the online link as on the page)."""
+    _internal(request)
+    session = access_session(request.user, pk)
+    registered = Registration.objects.filter(session=session, user=request.user).exists()
+    content = session_ics(session, with_online_link=registered or can_manage_learning(request.user))
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=session_filename(session))
+    return response
+
+
 def _change_registration(request: HttpRequest, pk: int, change: Callable[..., object], done: str) -> HttpResponse:
     """Register for or cancel a session as the person logged in; the outcome as a message."""
     _internal(request)
@@ -243,7 +257,13 @@ def _change_registration(request: HttpRequest, pk: int, change: Callable[..., ob
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_registration(
-        request, pk, registration_create, _("You are registered. The session is in your list on the catalogue page.")
+        request,
+        pk,
+        registration_create,
+        _(
+            "You are registered. A confirmation with a calendar file is on its way to your e-mail address; the "
+            "session is also in your list on the catalogue page."
+        ),
     )
 
 
@@ -251,7 +271,13 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_registration(
-        request, pk, registration_cancel, _("Your registration was cancelled; the seat is free for someone else.")
+        request,
+        pk,
+        registration_cancel,
+        _(
+            "Your registration was cancelled; the seat is free for someone else. A confirmation is on its way to "
+            "your e-mail address."
+        ),
     )
 
 

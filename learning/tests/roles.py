@@ -27,6 +27,7 @@ def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
         "learning:material": (INTERNAL, {"pk": unit.pk}),
         "learning:session_create": (TEAM, {"unit": unit.pk}),
         "learning:session": (INTERNAL, {"pk": upcoming.pk}),
+        "learning:calendar": (INTERNAL, {"pk": upcoming.pk}),
         "learning:session_edit": (TEAM, {"pk": upcoming.pk}),
         "learning:session_delete": (TEAM, {"pk": upcoming.pk}),
         "learning:register": (INTERNAL, {"pk": upcoming.pk}),
