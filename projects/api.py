@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
@@ -39,6 +39,8 @@ def _token_user(request: HttpRequest) -> User | None:
 
 # A distinct name: an enum called "Status" would clash with the ideas' one in the OpenAPI document.
 ProjectStatus = Enum("ProjectStatus", {value: value for value in Project.Status.values}, type=str)
+ProjectTrack = Enum("ProjectTrack", {value: value for value in Project.Track.values}, type=str)
+TrackFilter = Enum("TrackFilter", {value: value for value in ("running", "on_track", "not_on_track")}, type=str)
 
 
 class MilestoneOut(Schema):
@@ -75,6 +77,14 @@ class ProjectOut(Schema):
     progress: int
     milestones_total: int
     milestones_done: int
+    running: bool = Field(
+        description="Begun and neither completed, stopped nor suspended (in implementation or finalising)."
+    )
+    track: ProjectTrack | None = Field(
+        description="Where a running project stands against its plan; null unless running. on_track: the latest "
+        "traffic light in the progress log is green and no milestone is overdue; otherwise off_track (red light), "
+        "overdue (a milestone is overdue), at_risk (yellow light) or unrated (no light yet)."
+    )
     planned_start: date | None
     planned_end: date | None
     actual_start: date | None
@@ -86,6 +96,14 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_field_of_action_ids(obj: Project) -> list[int]:
         return [f.pk for f in obj.fields_of_action.all()]
+
+    @staticmethod
+    def resolve_running(obj: Project) -> bool:
+        return obj.is_running
+
+    @staticmethod
+    def resolve_track(obj: Project) -> str | None:
+        return obj.track
 
 
 class ProjectDetailOut(ProjectOut):
@@ -163,6 +181,9 @@ class MeasurementIn(Schema):
 
 class ProjectFilters(Schema):
     status: ProjectStatus | None = None
+    track: TrackFilter | None = Field(
+        None, description="running, on_track (running and on track) or not_on_track (running, not on track)"
+    )
     unit: int | None = None
     field_of_action: int | None = None
 
@@ -173,7 +194,7 @@ def _visible(request: HttpRequest):
 
 def _visible_to(user: User | None):
     projects = Project.objects.all() if user and can_see_internal_projects(user) else Project.objects.public()
-    return projects.prefetch_related("fields_of_action")
+    return projects.with_track().prefetch_related("fields_of_action")
 
 
 def _project_for_work(request: HttpRequest, project_id: int) -> Project:
@@ -205,6 +226,12 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> list:
     projects = _visible(request).order_by("title", "pk")
     if filters.status:
         projects = projects.filter(status=filters.status.value)
+    if filters.track == TrackFilter.running:
+        projects = projects.running()
+    elif filters.track == TrackFilter.on_track:
+        projects = projects.on_track()
+    elif filters.track == TrackFilter.not_on_track:
+        projects = projects.running().exclude(pk__in=Project.objects.on_track().values("pk"))
     if filters.unit:
         projects = projects.filter(unit_id=filters.unit)
     if filters.field_of_action:

@@ -188,6 +188,16 @@ class LogEntryForm(forms.ModelForm):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    track = forms.ChoiceField(
+        label=_("Running and on track"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            ("running", _("running")),
+            ("on_track", _("running and on track")),
+            ("not_on_track", _("running, not on track")),
+        ],
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.order_by("name"), required=False)
     field = forms.ModelChoiceField(
         label=_("Field of action"), queryset=FieldOfAction.objects.order_by("position", "title"), required=False

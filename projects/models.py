@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +31,38 @@ REASON_REQUIRED = {
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
+    """Ways of querying projects, including THE definition of "running" and "on track".
+
+    Every page, the council report and the API count with `running()` and `on_track()` and label a
+    single project with `Project.track` – never with a list of statuses of their own (docs/projects.md).
+    """
+
     def public(self) -> "ProjectQuerySet":
         return self.filter(visibility=Project.Visibility.PUBLIC)
+
+    def running(self) -> "ProjectQuerySet":
+        """Begun and neither completed, stopped nor suspended (a planned project has not begun)."""
+        return self.filter(status__in=Project.RUNNING)
+
+    def with_track(self) -> "ProjectQuerySet":
+        """Annotate whether a milestone is overdue, so `Project.track` needs no query per row."""
+        overdue = Milestone.objects.filter(
+            project=OuterRef("pk"), done_on__isnull=True, due_on__lt=timezone.localdate()
+        )
+        return self.annotate(has_overdue_milestone=Exists(overdue))
+
+    def on_track(self) -> "ProjectQuerySet":
+        """Running, the latest progress log entry is green and no milestone is overdue."""
+        return self.running().with_track().filter(last_traffic_light=LogEntry.Light.GREEN, has_overdue_milestone=False)
+
+    def track_counts(self) -> tuple[int, int]:
+        """(running projects on track, running projects) in one query."""
+        running = self.running().with_track()
+        on_track = models.Count(
+            "pk", filter=models.Q(last_traffic_light=LogEntry.Light.GREEN, has_overdue_milestone=False)
+        )
+        counts = running.order_by().aggregate(on_track=on_track, running=models.Count("pk"))
+        return counts["on_track"], counts["running"]
 
     def visible_to(self, user) -> "ProjectQuerySet":
         from projects.permissions import can_see_internal_projects
@@ -50,6 +81,15 @@ class Project(models.Model):
 
     # Stopping or suspending a project needs a public reason (`status_reason`).
     NEEDS_REASON = (Status.STOPPED, Status.SUSPENDED)
+
+    class Track(models.TextChoices):
+        """Where a running project stands against its plan (not stored: see `Project.track`)."""
+
+        ON_TRACK = "on_track", _("on track")
+        AT_RISK = "at_risk", _("at risk")
+        OFF_TRACK = "off_track", _("off track")
+        OVERDUE = "overdue", _("milestone overdue")
+        UNRATED = "unrated", _("not yet assessed")
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("public")
@@ -136,6 +176,9 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
+    # "Running" (laufend): begun and neither completed, stopped nor suspended.
+    RUNNING = (Status.IN_IMPLEMENTATION, Status.FINALISING)
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -147,6 +190,24 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def track(self) -> "Project.Track | None":
+        """Where this project stands against its plan; None unless it is running.
+
+        Reads the annotation of `ProjectQuerySet.with_track()` when there is one (lists), else asks
+        the database; the rule itself is `project_track`.
+        """
+        if not self.is_running:
+            return None
+        overdue = getattr(self, "has_overdue_milestone", None)
+        if overdue is None:
+            overdue = self.milestones.filter(done_on__isnull=True, due_on__lt=timezone.localdate()).exists()
+        return project_track(status=self.status, light=self.last_traffic_light, overdue=overdue)
 
     def clean(self) -> None:
         errors = {}
@@ -185,6 +246,34 @@ class Project(models.Model):
 
     def partner_list(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+# The two definitions in words, shown wherever a figure counts running projects or projects on track.
+RUNNING_DEFINITION = _(
+    "Running: begun and neither completed, stopped nor suspended (status “in implementation” or “finalising”)."
+)
+ON_TRACK_DEFINITION = _(
+    "On track: running, the latest traffic light in the progress log is green and no milestone is overdue."
+)
+
+
+def project_track(*, status: str, light: str, overdue: bool) -> "Project.Track | None":
+    """THE rule for one project, the same as `ProjectQuerySet.on_track()`; None unless running.
+
+    On track only with a green latest progress log entry and no overdue milestone. Otherwise
+    the worst that applies: a red entry, an overdue milestone, a yellow entry, or no entry yet.
+    """
+    if status not in Project.RUNNING:
+        return None
+    if light == LogEntry.Light.RED:
+        return Project.Track.OFF_TRACK
+    if overdue:
+        return Project.Track.OVERDUE
+    if light == LogEntry.Light.YELLOW:
+        return Project.Track.AT_RISK
+    if light == LogEntry.Light.GREEN:
+        return Project.Track.ON_TRACK
+    return Project.Track.UNRATED
 
 
 class Decision(models.Model):

@@ -22,7 +22,6 @@ LABEL_WIDTH = 280
 CHART_WIDTH = 720
 ROW = 24
 HEADER = 28
-ACTIVE = (Project.Status.PLANNED, Project.Status.IN_IMPLEMENTATION, Project.Status.FINALISING)
 
 
 @dataclass
@@ -212,18 +211,11 @@ def milestones_per_quarter(projects: QuerySet[Project], since: date) -> list[Qua
     return bars
 
 
-def on_track_share(projects: QuerySet[Project]) -> tuple[int, int]:
-    """(active projects on track, active projects): no red traffic light and no overdue milestone."""
-    active = projects.filter(status__in=ACTIVE)
-    late = set(
-        Milestone.objects.filter(project__in=active.values("pk"), done_on__isnull=True, due_on__lt=timezone.localdate())
-        .order_by()  # the default ordering would make DISTINCT list every milestone
-        .values_list("project_id", flat=True)
-        .distinct()
-    )
-    rows = list(active.values_list("pk", "last_traffic_light"))
-    on_track = sum(1 for pk, light in rows if light != "red" and pk not in late)
-    return on_track, len(rows)
+def on_track_share(projects: QuerySet[Project]) -> tuple[int, int, int | None]:
+    """(running projects on track, running projects, share in per cent or None), by the one
+    definition in `ProjectQuerySet.running()` and `on_track()`."""
+    on_track, running = projects.track_counts()
+    return on_track, running, round(100 * on_track / running) if running else None
 
 
 @dataclass

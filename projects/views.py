@@ -70,6 +70,12 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, object]:
             projects = projects.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
         if data["status"]:
             projects = projects.filter(status=data["status"])
+        if data["track"] == "running":
+            projects = projects.running()
+        elif data["track"] == "on_track":
+            projects = projects.on_track()
+        elif data["track"] == "not_on_track":
+            projects = projects.running().exclude(pk__in=Project.objects.on_track().values("pk"))
         if data["unit"]:
             projects = projects.filter(unit=data["unit"])
         if data["field"]:
@@ -80,7 +86,7 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, object]:
 def project_list(request: HttpRequest) -> HttpResponse:
     form, projects = _filtered(request)
     sort = request.GET.get("sort", "title")
-    projects = projects.order_by(*SORTS.get(sort, SORTS["title"]))
+    projects = projects.with_track().order_by(*SORTS.get(sort, SORTS["title"]))
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -105,6 +111,7 @@ def my_projects(request: HttpRequest) -> HttpResponse:
         Project.objects.filter(Q(lead=user) | Q(members=user) | Q(unit__in=user.units.all()))
         .distinct()
         .select_related("unit", "lead")
+        .with_track()
         .order_by("title")
     )
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
@@ -349,7 +356,7 @@ def since_adoption(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user)
     since = strategy.adopted_on if strategy and strategy.adopted_on else None
     bars = roadmap.milestones_per_quarter(projects, since) if since else []
-    on_track, active = roadmap.on_track_share(projects)
+    on_track, active, share = roadmap.on_track_share(projects)
     context = {
         "strategy": strategy,
         "since": since,
@@ -358,8 +365,13 @@ def since_adoption(request: HttpRequest) -> HttpResponse:
         "reached": sum(b.count for b in bars),
         "on_track": on_track,
         "active": active,
-        "share": round(100 * on_track / active) if active else None,
-        "completed": projects.filter(status=Project.Status.COMPLETED).count(),
+        "share": share,
+        # Completed since the adoption; a project without an actual end cannot be placed before it.
+        "completed": projects.filter(status=Project.Status.COMPLETED)
+        .filter(Q(actual_end__isnull=True) | Q(actual_end__gte=since))
+        .count()
+        if since
+        else 0,
     }
     return render(request, "projects/since.html", context)
 

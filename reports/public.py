@@ -18,7 +18,7 @@ def progress_home(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user)
     since = strategy.adopted_on if strategy and strategy.adopted_on else None
     bars = roadmap.milestones_per_quarter(projects, since) if since else []
-    on_track, active = roadmap.on_track_share(projects)
+    on_track, active, share = roadmap.on_track_share(projects)
     counts = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
     fields = _field_summaries(projects)
     context = {
@@ -30,7 +30,7 @@ def progress_home(request: HttpRequest) -> HttpResponse:
         "reached_since": sum(bar.count for bar in bars),
         "on_track": on_track,
         "active": active,
-        "share": round(100 * on_track / active) if active else None,
+        "share": share,
         "counts": counts,
         "total": sum(counts.values()),
         "statuses": [(value, label, counts.get(value, 0)) for value, label in Project.Status.choices],
