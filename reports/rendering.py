@@ -1,7 +1,9 @@
 """A report's content as PDF (WeasyPrint), Excel workbook (openpyxl) and CSV."""
 
+import io
 import mimetypes
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -10,11 +12,14 @@ from urllib.request import url2pathname
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from core.exports import SafeWorkbook, csv_bytes
+from core.exports import SafeCsvWriter, SafeWorkbook
+from projects.models import ON_TRACK_DEFINITION, RUNNING_DEFINITION
 from reports.charts import field_progress_chart, milestone_chart
-from reports.content import ReportContent
+from reports.content import ProjectRow, ReportContent
 
 Progress = Callable[[int, str], None]
 PDF_ROWS = 150
@@ -36,7 +41,12 @@ def pdf_document(content: ReportContent):
         raise PdfUnavailable(
             _("PDF reports need the Pango library: apt install libpango-1.0-0 libpangoft2-1.0-0")
         ) from error
-    html = render_to_string(
+    return HTML(string=report_html(content), base_url=None, url_fetcher=static_fetcher()).render()
+
+
+def report_html(content: ReportContent) -> str:
+    """The report as the HTML document WeasyPrint lays out into the PDF."""
+    return render_to_string(
         "reports/pdf.html",
         {
             "report": content,
@@ -48,7 +58,6 @@ def pdf_document(content: ReportContent):
             "projects_by_budget": sorted(content.projects, key=lambda p: -(p.budget_planned or 0)),
         },
     )
-    return HTML(string=html, base_url=None, url_fetcher=static_fetcher()).render()
 
 
 def static_roots() -> list[Path]:
@@ -98,48 +107,91 @@ def _fetcher_class() -> type:
     return StaticOnlyFetcher
 
 
+def _number(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def project_columns() -> list[tuple[str, Callable[[ProjectRow], object]]]:
+    """The project table of the workbook and the CSV: (header, value of a row) – one list for both."""
+    return [
+        (_("Project"), lambda row: row.title),
+        (_("Status"), lambda row: row.status_label),
+        (pgettext("on track or not", "Assessment"), lambda row: row.track_label),
+        (_("Responsible unit"), lambda row: row.unit),
+        (_("Progress (%)"), lambda row: row.progress),
+        (_("Budget planned (€)"), lambda row: _number(row.budget_planned)),
+        (_("Budget spent (€)"), lambda row: _number(row.budget_spent)),
+        (_("Planned end"), lambda row: row.planned_end),
+        (_("Actual start"), lambda row: row.actual_start),
+        (_("Actual end"), lambda row: row.actual_end),
+        (_("Fields of action"), lambda row: ", ".join(row.fields)),
+        (_("Visibility"), lambda row: row.visibility_label),
+    ]
+
+
 def render_xlsx(content: ReportContent) -> bytes:
     book = SafeWorkbook()
     summary = book.sheet(_("Summary"))
     summary.append([content.title])
-    summary.append([_("Period"), content.start.isoformat(), content.end.isoformat()])
+    summary.append([_("Period"), content.start, content.end])
     summary.append([_("Projects"), len(content.projects)])
+    summary.append([_("Running projects on %(date)s") % {"date": date_format(content.as_of)}, content.running])
+    summary.append([_("of which on track"), content.on_track])
     summary.append([_("Milestones reached"), len(content.reached)])
     summary.append([_("Milestones missed"), len(content.missed)])
+    summary.append([_("Status changes"), len(content.status_changes)])
+    summary.append([_("Lessons published"), len(content.lessons)])
     summary.append([_("Budget planned (€)"), float(content.budget_planned)])
     summary.append([_("Budget spent (€)"), float(content.budget_spent)])
+    summary.append([])
+    summary.append([str(RUNNING_DEFINITION)])
+    summary.append([str(ON_TRACK_DEFINITION)])
 
+    columns = project_columns()
     projects = book.sheet(_("Projects"))
-    projects.append(
+    projects.append([header for header, _value in columns])
+    for row in content.projects:
+        projects.append([value(row) for _header, value in columns])
+
+    fields = book.sheet(_("Fields of action"))
+    fields.append(
         [
-            *(_("Project"), _("Status"), _("Unit"), _("Progress (%)"), _("Budget planned (€)")),
-            *(_("Budget spent (€)"), _("Planned end"), _("Fields of action"), _("Visibility")),
+            _("Field of action"),
+            _("Projects"),
+            _("Average progress (%)"),
+            _("Milestones reached"),
+            _("Milestones missed"),
         ]
     )
-    for row in content.projects:
-        projects.append(
-            [
-                row.title,
-                row.status_label,
-                row.unit,
-                row.progress,
-                float(row.budget_planned) if row.budget_planned is not None else None,
-                float(row.budget_spent) if row.budget_spent is not None else None,
-                row.planned_end,
-                ", ".join(row.fields),
-                row.visibility,
-            ]
+    for summary_row in content.fields:
+        fields.append(
+            [summary_row.title, summary_row.projects, summary_row.progress, summary_row.reached, summary_row.missed]
         )
+
     milestones = book.sheet(_("Milestones"))
-    milestones.append([_("Project"), _("Milestone"), _("Due on"), _("Done on"), _("State")])
+    milestones.append([_("Project"), _("Milestone"), _("Due on"), _("Done on"), _("Reached or missed")])
     for state, rows in ((_("reached"), content.reached), (_("missed"), content.missed)):
         for m in rows:
             milestones.append([m.project, m.title, m.due_on, m.done_on, state])
+
+    changes = book.sheet(_("Status changes"))
+    changes.append([_("Date"), _("Project"), _("New status"), _("Reason")])
+    for change in content.status_changes:
+        changes.append([change.when, change.project, change.after, change.reason])
+
     kpis = book.sheet(_("Key figures"))
-    kpis.append([_("Project"), _("Key figure"), _("Unit"), _("Baseline"), _("Target"), _("Latest value")])
-    for project, name, unit, baseline, target, latest in content.kpis:
+    kpis.append(
+        [
+            *(_("Project"), _("Key figure"), pgettext("of a key figure", "Unit"), _("Baseline"), _("Target")),
+            *(_("Latest value"), _("Measured on")),
+        ]
+    )
+    for kpi in content.kpis:
         kpis.append(
-            [project, name, unit, float(baseline), float(target), float(latest) if latest is not None else None]
+            [
+                *(kpi.project, kpi.name, kpi.unit, float(kpi.baseline), float(kpi.target)),
+                *(_number(kpi.latest), kpi.latest_on),
+            ]
         )
     lessons = book.sheet(_("Lessons learned"))
     lessons.append([_("Lesson"), _("Outcome"), _("Project")])
@@ -149,10 +201,18 @@ def render_xlsx(content: ReportContent) -> bytes:
 
 
 def render_csv(content: ReportContent) -> bytes:
-    """The project table, semicolon-separated with a BOM, so German Excel opens it as it is."""
-    header = [_("Project"), _("Status"), _("Unit"), _("Progress (%)"), _("Budget planned (€)"), _("Budget spent (€)")]
-    rows = (
-        [row.title, row.status_label, row.unit, row.progress, row.budget_planned or "", row.budget_spent or ""]
-        for row in content.projects
-    )
-    return csv_bytes([header, *rows])
+    """The project table of the workbook, semicolon-separated with a BOM and decimal commas, so
+    German Excel opens it as it is."""
+    columns = project_columns()
+    out = io.StringIO()
+    writer = SafeCsvWriter(out, delimiter=";", decimal_separator=",")
+    writer.writerow([header for header, _value in columns])
+    for row in content.projects:
+        writer.writerow([_csv_value(value(row)) for _header, value in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return "" if value is None else value

@@ -57,7 +57,7 @@ class ContentTests(BaseTestCase):
         self.assertEqual([m.title for m in content.reached], ["Termine online", "Scanner beschafft"])
         self.assertEqual([m.title for m in content.missed], ["Gebühren online"])
         self.assertEqual(content.budget_planned, 1500)
-        self.assertEqual(content.kpis[0][5], 42)
+        self.assertEqual(content.kpis[0].latest, 42)
         public_only = gather(title="Bericht", start=date(2025, 1, 1), end=date(2025, 12, 31), include_internal=False)
         self.assertEqual([p.title for p in public_only.projects], ["Online-Bürgerbüro"])
         self.assertNotIn("Scanner beschafft", [m.title for m in public_only.reached])
@@ -124,7 +124,13 @@ class ReportFlowTests(BaseTestCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
         xlsx = b"".join(self.client.get(reverse("reports:download", args=[report.pk, "xlsx"])).streaming_content)
         book = load_workbook(io.BytesIO(xlsx))
-        self.assertEqual(book.sheetnames, ["Summary", "Projects", "Milestones", "Key figures", "Lessons learned"])
+        self.assertEqual(
+            book.sheetnames,
+            [
+                *("Summary", "Projects", "Fields of action", "Milestones", "Status changes", "Key figures"),
+                "Lessons learned",
+            ],
+        )
         self.assertEqual(book["Projects"].max_row, 3)
         csv = b"".join(self.client.get(reverse("reports:download", args=[report.pk, "csv"])).streaming_content)
         self.assertIn("Online-Bürgerbüro", csv.decode("utf-8-sig"))
