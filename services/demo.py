@@ -8,12 +8,14 @@ provided with a plausible level and history, so the overview charts have somethi
 import random
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from ideas.models import Idea
 from municipality.models import Municipality
 from projects.models import Project
+from services.applicability import Scope
 from services.catalogue import import_catalogue, read_catalogue
 from services.models import LevelChange, LocalService, OzgService, Service
 from services.services import backlog_link, local_service_save
@@ -245,8 +247,12 @@ def _other_provided(units: dict[str, OrgUnit], *, exclude: set[int]) -> None:
     rng = random.Random(20240314)  # noqa: S311 - reproducible demo data
     topics = dict(OzgService.objects.values_list("pk", "themenfeld"))
     # Only services that apply to the demo town (its state and level): no other state's fishing licence.
+    # Of those, the ones a town plainly handles: municipal services and the others of the same OZG
+    # services (elections, building permits, street use), not every "state or municipality" entry.
+    municipal_ozg = Service.objects.filter(scope=Scope.MUNICIPAL, ozg__isnull=False).values("ozg_id")
     candidates = list(
         Service.objects.applicable(Municipality.objects.current())
+        .filter(Q(scope=Scope.MUNICIPAL) | Q(ozg_id__in=municipal_ozg))
         .filter(ozg__themenfeld__in=UNIT_BY_TOPIC, local__isnull=True)
         .exclude(pk__in=exclude)
         .order_by("pk")

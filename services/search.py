@@ -8,9 +8,10 @@ the name – also inside a compound, so "ausweis" finds "Personalausweis" – or
 catalogue extract has no synonyms or keywords of its own (the LeiKa's "Synonyme" are not in the
 KDN export); the list is Etappe's, and docs/services.md says how to extend it.
 
-All words must match. Results come best first: a match through the list counts more than the
-typed word as a whole stem, which counts more than a part of a longer word; a match at the start
-of the name (the object of the service, "Wohnsitz Anmeldung") counts more than one further on.
+All words must match. Results come best first, word by word: a listed word at the start of the
+name (the object of the service: "ummelden" → "Wohnsitz Anmeldung"), then the typed word at the
+start, then the typed word as a whole stem further on ("Gewerbe Ummeldung"), then a listed word
+further on, then the typed word as part of a longer word.
 """
 
 import csv
@@ -71,8 +72,10 @@ def search_services(services: QuerySet, query: str) -> tuple[QuerySet, bool]:
         part = Q(search_text__contains=term)
         services = services.filter(via_list | part)
         # The first word of a LeiKa name is the object of the service ("Wohnsitz Anmeldung"): a match there counts most.
-        ranks = [When(via_list_first, then=Value(0)), When(via_list, then=Value(1))] if targets else []
+        ranks = [When(via_list_first, then=Value(0))] if targets else []
         ranks += [When(Q(search_text__startswith=f" {term}"), then=Value(1)), When(whole, then=Value(2))]
-        relevance = relevance + Case(*ranks, default=Value(3), output_field=IntegerField())
+        if targets:
+            ranks.append(When(via_list, then=Value(3)))
+        relevance = relevance + Case(*ranks, default=Value(4), output_field=IntegerField())
         searched = True
     return services.annotate(relevance=relevance), searched

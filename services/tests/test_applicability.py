@@ -104,6 +104,11 @@ class RealCatalogueTests(TestCase):
         self.assertEqual(moving[0], "Wohnsitz")
         self.assertIn("Wohnsitz Anmeldung", moving[:8])
         self.assertIn("Gewerbe Ummeldung", moving)
+        # The typed word itself comes before the listed word further on in a name.
+        self.assertLess(
+            moving.index("Gewerbe Ummeldung"),
+            moving.index("Personalausweis Ausstellung für Deutsche mit Wohnsitz außerhalb Deutschland"),
+        )
         self.assertEqual(self.search("Perso")[0], "Personalausweis")
         self.assertEqual(self.search("Führerschein verloren"), ["Führerschein Ersatz wegen Verlust"])
         self.assertEqual(self.search("Personalausweis gestohlen")[0], "Personalausweis Ausstellung neu wegen Diebstahl")
@@ -179,7 +184,7 @@ class PagesTests(BaseTestCase):
         response = self.client.get(reverse("services:detail", args=[self.licence.pk]))
         self.assertContains(response, "Kreis und kreisfreie Stadt")
         self.assertContains(response, "Bund regelt, Vollzug durch Land oder Kommunen")
-        self.assertContains(response, "nein, nach den Angaben des Katalogs")
+        self.assertContains(response, "nein, nicht nach den Angaben des Katalogs")
 
     def test_the_api_lists_our_services_and_all_on_request(self) -> None:
         headers = {"Authorization": f"Bearer {ApiToken.issue(user=self.staff, name='test')[1]}"}
