@@ -239,6 +239,7 @@ class Shown:
 
     text: str
     url: str = ""
+    lang: str = ""  # the language of a value kept in both languages (title_en), for screen readers
 
 
 @dataclass(frozen=True)
@@ -675,7 +676,8 @@ def _change_rows(entry: LogEntry, names: ObjectNames, hidden: set[str]) -> list[
         elif name in KEYED_REFERENCES:
             before, after = Shown(names.keyed_name(name, before)), Shown(names.keyed_name(name, after))
         else:
-            before, after = (Shown(_truncated(value_text(field, v))) for v in (before, after))
+            lang = "en" if name.endswith("_en") else "de" if name.endswith("_de") else ""
+            before, after = (Shown(_truncated(value_text(field, v)), lang=lang) for v in (before, after))
         # A new object's empty fields, and a deleted one's, say nothing.
         if entry.action == LogEntry.Action.CREATE and not after.text:
             continue

@@ -78,7 +78,8 @@ class NamesAndLinksTests(BaseTestCase):
         self.assertIn(f"Dimension: {dimension.title_de}", text)
         self.assertIn("Ziel-Reifegrad: 3", text)
         self.assertIn("Erreicht bis: 31.12.2028", text)
-
+        # The English title of the dimension is marked as English, for screen readers.
+        self.assertContains(self.client.get(TRAIL), f'<span lang="en">{dimension.title_en}</span>')
 
     def test_references_show_the_objects_name_with_a_link(self) -> None:
         other = make_field(strategy=self.strategy, title="Bildung und Schule")
