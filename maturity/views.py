@@ -371,9 +371,15 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("The settings were saved."))
         return redirect("maturity:settings")
+    preview = shareable()
+    shared_rows = []
+    if preview.content:  # the keys travel; the page names each dimension as the questionnaire does
+        titles = {d.key: d.title for d in preview.round.questionnaire.dimensions.all()}
+        shared_rows = [(titles.get(key, key), key, values) for key, values in preview.content["dimensions"].items()]
     context = {
         "form": form,
-        "preview": shareable(),
+        "preview": preview,
+        "shared_rows": shared_rows,
         "sharing": form.instance.share_aggregates,
         "min_respondents": MIN_RESPONDENTS,
         "min_municipalities": MIN_MUNICIPALITIES,

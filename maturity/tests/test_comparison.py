@@ -106,6 +106,8 @@ class SharingTests(BaseTestCase):
         page = self.client.get(reverse("maturity:settings"))
         self.assertContains(page, "Was geteilt würde")
         self.assertContains(page, "competences")
+        self.assertContains(page, '<th class="kern-table__header" scope="row">Kompetenzen</th>', html=False)
+        self.assertContains(page, "abgeschlossen im März 2026")  # the month in words, not "2026-03"
         self.assertNotContains(page, "Server im Keller")
 
 
