@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -383,6 +384,7 @@ OPEN_RULES: dict[str, Callable[[User, dict], set]] = {
     "maturity.questionnaire": _can_open_all(_can_see_maturity),
     "prioritisation.priorityround": _open_priority_rounds,
     "reports.councilreport": _can_open_all(_can_read_reports),
+    "services.service": _can_open_all(_can_see_inventory),
     "services.localservice": _can_open_all(_can_see_inventory),
     "services.levelchange": _can_open_all(_can_see_inventory),
     "exchange.peer": _can_open_all(_can_see_peers),
@@ -646,7 +648,9 @@ def describe_entries(entries: Iterable[LogEntry], *, user: User, hidden: Callabl
     names.load()
     for entry in entries:
         entry.shown_object = _shown_object(entry, names)
-        entry.shown_actor = Shown(str(entry.actor), names.url(entry.actor)) if entry.actor else Shown(str(_("system")))
+        entry.shown_actor = (
+            Shown(str(entry.actor), names.url(entry.actor)) if entry.actor else Shown(capfirst(str(_("system"))))
+        )
         entry.change_rows = _change_rows(entry, names, hidden(entry))
 
 
