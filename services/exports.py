@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import SafeCsvWriter, SafeWorkbook
+from services.applicability import state_names
 from services.models import Level, Service
 
 
@@ -20,6 +21,8 @@ def _header() -> list[str]:
         _("Life situation"),
         _("Service type"),
         _("Legal basis"),
+        _("Carried out by"),
+        _("Federal states"),
         _("Provided"),
         _("Responsible unit"),
         _("Maturity level"),
@@ -47,6 +50,8 @@ def _rows(services: QuerySet[Service]) -> Iterator[list]:
             ozg.lebenslage if ozg else "",
             service.leistungstyp,
             service.legal_basis,
+            str(service.get_scope_display()),
+            ", ".join(state_names(service.states)) or _("all"),
         ]
         if local is None:
             row += [no, "", "", "", "", "", "", "", ""]

@@ -1,5 +1,8 @@
 """Which services apply to a municipality, and the search with citizens' words – on the real catalogue."""
 
+import csv
+import io
+
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -178,6 +181,18 @@ class PagesTests(BaseTestCase):
         self.assertEqual(self.names(response), [self.licence.name])
         response = self.client.get(reverse("services:list"), {"catalogue": "all", "scope": "body"})
         self.assertEqual(self.names(response), [self.lawyers.name])
+
+    def test_the_export_follows_the_list_and_says_who_carries_a_service_out(self) -> None:
+        self.login(self.team)
+        response = self.client.get(reverse("services:export_csv"))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        names = [row[1] for row in rows[1:]]
+        self.assertIn("Wohnsitz Anmeldung", names)
+        self.assertNotIn(self.fishing.name, names)
+        self.assertEqual(rows[0][8:10], ["Vollzug durch", "Bundesländer"])
+        response = self.client.get(reverse("services:export_csv"), {"catalogue": "all", "q": "Elektrofischerei"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        self.assertEqual(rows[1][8:10], ["Land oder Kommune", "Rheinland-Pfalz"])
 
     def test_the_detail_page_says_who_carries_the_service_out(self) -> None:
         self.login(self.team)
