@@ -152,8 +152,10 @@ class OrgUnit(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisational unit")
+    )
     is_lead = models.BooleanField(_("leads the unit"), default=False)
 
     class Meta:
