@@ -225,7 +225,8 @@ def gather(*, title: str, start: date, end: date, include_internal: bool, munici
         )
     ]
 
-    status_counts: dict[str, int] = defaultdict(int)
+    # Every status in the workflow's order, those without a project too (as on the start page).
+    status_counts = {str(label): 0 for label in status_labels.values()}
     for row in rows.values():
         status_counts[row.status_label] += 1
     running = [row for row in rows.values() if row.status in Project.RUNNING]
@@ -245,7 +246,7 @@ def gather(*, title: str, start: date, end: date, include_internal: bool, munici
         lessons=lessons,
         budget_planned=sum((r.budget_planned or Decimal(0) for r in rows.values()), Decimal(0)),
         budget_spent=sum((r.budget_spent or Decimal(0) for r in rows.values()), Decimal(0)),
-        status_counts=dict(status_counts),
+        status_counts=status_counts,
         milestones_due=due,
         running=len(running),
         on_track=sum(row.track == Project.Track.ON_TRACK for row in running),
