@@ -327,7 +327,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # runserver's (the demo's) own access line repeats etappe.request's line, with the raw query
+        # string and the secrets in confirmation links; only etappe.request's line is written.
+        "django.server": {"level": "CRITICAL"},
         # one line per request of the exchange sync would drown everything else
         "httpx": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},

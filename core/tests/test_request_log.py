@@ -88,3 +88,11 @@ def _formatter(name: str) -> logging.Formatter:
     if "format" in config:
         config["fmt"] = config.pop("format")
     return factory(**config)
+
+
+class DemoServerLogTests(BaseTestCase):
+    def test_runserver_writes_no_access_line_of_its_own(self):
+        # Its line for a 4xx or 5xx answer holds the raw request line: query string and the token
+        # of a confirmation link. The demo runs on runserver; etappe.request's line is the only one.
+        self.assertFalse(logging.getLogger("django.server").isEnabledFor(logging.ERROR))
+        self.assertEqual(settings.LOGGING["loggers"]["django.server"]["level"], "CRITICAL")
