@@ -23,6 +23,9 @@ class ProjectUpdatesFeed(Feed):
         )
 
     def item_title(self, item: LogEntry) -> str:
+        # An entry that records a status change has no traffic light: its title names the new status.
+        if item.status:
+            return f"{item.project.title}: {_('Status changed:')} {item.get_status_display()}"
         return f"{item.project.title}: {item.get_light_display()}"
 
     def item_description(self, item: LogEntry) -> str:

@@ -14,6 +14,7 @@ from core.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.models import Kpi, LogEntry, Measurement, Milestone, Project
+from projects.services import log_status_change
 from reports.content import gather
 from reports.models import CouncilReport
 
@@ -228,3 +229,10 @@ class PublicSiteTests(BaseTestCase):
         milestones = self.client.get(reverse("reports:feed_milestones")).content.decode()
         self.assertIn("Termine online", milestones)
         self.assertNotIn("Scanner beschafft", milestones)
+
+    def test_a_status_change_in_the_updates_feed_names_the_new_status(self) -> None:
+        project = Project.objects.create(title="Chatbot", status=Project.Status.STOPPED, status_reason="Zu teuer.")
+        log_status_change(project=project, by=self.team, on=date(2025, 3, 31))
+        updates = self.client.get(reverse("reports:feed_updates")).content.decode()
+        self.assertIn("<title>Chatbot: Status geändert: eingestellt</title>", updates)
+        self.assertIn("Zu teuer.", updates)
