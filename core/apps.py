@@ -25,6 +25,12 @@ gettext_noop("This action will <strong>enable</strong> password-based authentica
 gettext_noop("Disable password-based authentication")
 gettext_noop("Enable password-based authentication")
 gettext_noop("In case you’ve forgotten, you are:")
+# Headings for screen readers and the action button of the admin's lists, also new in Django 6.1.
+gettext_noop("Search %(name)s")
+gettext_noop("Filter by %(field_name)s")
+gettext_noop("Pagination %(name)s")
+gettext_noop("Pagination %(name)s entries")
+gettext_noop("Run")
 
 
 class CoreConfig(AppConfig):

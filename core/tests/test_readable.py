@@ -106,3 +106,10 @@ class AdminUserFormTests(BaseTestCase):
         add = self.client.get(reverse("admin:accounts_user_add"))
         self.assertContains(add, "Anmeldung mit Passwort")
         self.assertNotContains(add, "After you’ve created a user")
+
+    def test_the_admins_lists_name_their_search_and_action_in_german(self) -> None:
+        self.login(self.admin)
+        response = self.client.get(reverse("admin:accounts_user_changelist"))
+        self.assertContains(response, "Benutzerkonten durchsuchen")
+        self.assertContains(response, "Ausführen")
+        self.assertNotContains(response, "Search Benutzerkonten")
