@@ -5,6 +5,7 @@ older version is refused (see services.save_versioned), so two people editing at
 overwrite each other silently.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
@@ -28,6 +29,11 @@ REASON_REQUIRED = {
         "and in its progress log."
     ),
 }
+
+
+def _short_date(value: object) -> str:
+    """A date in the reader's format in names that land in the audit trail (also before it is cleaned)."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, datetime.date) else str(value)
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -369,7 +375,10 @@ class Measurement(models.Model):
         constraints = [models.UniqueConstraint(fields=["kpi", "measured_on"], name="one_measurement_per_day")]
 
     def __str__(self) -> str:
-        return f"{self.kpi}: {self.value} ({self.measured_on})"
+        value = self.value
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = int(value)
+        return f"{self.kpi}: {formats.localize(value)} ({_short_date(self.measured_on)})"
 
 
 class LogEntry(models.Model):
@@ -402,7 +411,7 @@ class LogEntry(models.Model):
         ordering = ["-entry_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.project}: {self.entry_date}"
+        return f"{self.project}: {_short_date(self.entry_date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.project_id]) + f"#log-{self.pk}"

@@ -6,17 +6,24 @@ municipality knows about a service — whether it provides it, who is responsibl
 online — lives in LocalService, with every level change dated in LevelChange.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.applicability import Scope, scopes_for, state_code
 
 ONLINE_LEVEL = 3  # from level 3 on a service counts as OZG-compliant ("online service")
+
+
+def _short_date(value: object) -> str:
+    """A date in the reader's format in names that land in the audit trail (also before it is cleaned)."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, datetime.date) else str(value)
 
 
 class Level(models.IntegerChoices):
@@ -246,7 +253,7 @@ class LevelChange(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(level__lte=4), name="level_change_level_0_4")]
 
     def __str__(self) -> str:
-        return f"{self.local}: {self.level} ({self.changed_on})"
+        return f"{self.local}: {self.get_level_display()} ({_short_date(self.changed_on)})"
 
     def get_absolute_url(self) -> str:
         return reverse("services:detail", args=[self.local.service_id]) + "#history"

@@ -3,6 +3,7 @@ words instead of raw values, local times, and nothing a reader cannot make sense
 
 import datetime
 import re
+from decimal import Decimal
 
 from auditlog.context import set_actor
 from auditlog.registry import auditlog
@@ -140,6 +141,22 @@ class NamesAndLinksTests(BaseTestCase):
         text = table(self.client.get(TRAIL))
         self.assertIn("Goal: Veraltetes Ziel (no longer exists)", text)
         self.assertIn("Field of action: no longer exists", text)
+
+
+class ObjectNamesTests(BaseTestCase):
+    def test_names_made_of_dates_and_numbers_read_in_german(self) -> None:
+        from projects.models import Kpi, LogEntry, Measurement, Project
+
+        project = Project.objects.create(
+            title="Wallet", planned_start=datetime.date(2025, 1, 1), planned_end=datetime.date(2026, 6, 30)
+        )
+        kpi = Kpi.objects.create(project=project, name="Aktive Nutzende", target=Decimal(1000))
+        Measurement.objects.create(kpi=kpi, measured_on=datetime.date(2026, 9, 30), value=Decimal("480.00"))
+        LogEntry.objects.create(project=project, entry_date=datetime.date(2025, 11, 20), happened="Pilot gestartet")
+        self.login(self.team)
+        text = table(self.client.get(TRAIL))
+        self.assertIn("Messwert: Aktive Nutzende: 480 (30.09.2026)", text)
+        self.assertIn("Eintrag: Wallet: 20.11.2025", text)
 
 
 class FieldsShownTests(BaseTestCase):
