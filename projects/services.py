@@ -117,7 +117,7 @@ def follow_project_status(project: Project, *, previous: str, by: User) -> None:
     if project.status == previous:
         return
     ideas = list(project.ideas.all())
-    if project.status in (Project.Status.IN_IMPLEMENTATION, Project.Status.FINALISING):
+    if project.is_running:
         reason = _("The project “%(project)s” is being implemented.") % {"project": project.title}
         for idea in ideas:
             _move_idea(idea, Idea.Status.IN_IMPLEMENTATION, reason, by)
