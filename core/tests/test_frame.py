@@ -124,6 +124,8 @@ class ErrorPageTests(BaseTestCase):
         self.assertIn("Bei uns ist etwas schiefgegangen", content)
         self.assertIn("Der Fehler liegt bei uns, nicht bei Ihnen.", content)
         self.assertIn("/static/core/etappe.css", content)
+        # no form that would need the CSRF token the page cannot have
+        self.assertNotIn('<form class="language-form"', content)
 
     @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
     def test_a_crashing_view_shows_the_500_page(self) -> None:
