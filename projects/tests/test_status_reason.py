@@ -230,3 +230,17 @@ class EmptyStateTests(EnglishTestCase):
         page = self.client.get(project.get_absolute_url())
         self.assertContains(page, "not reached (was due")
         self.assertNotContains(page, "overdue since")
+
+
+class ApiTests(EnglishTestCase):
+    def test_the_api_shows_the_reason_and_the_status_entry_of_the_log(self) -> None:
+        project = make_project(status=Project.Status.IN_IMPLEMENTATION)
+        self.login(self.team)
+        self.client.post(
+            reverse("projects:edit", args=[project.pk]), project_post(project, status="stopped", status_reason=REASON)
+        )
+        self.client.logout()
+        self.assertEqual(self.client.get(f"/api/v1/projects/{project.pk}").json()["status_reason"], REASON)
+        self.assertEqual(self.client.get("/api/v1/projects").json()["items"][0]["status_reason"], REASON)
+        (entry,) = self.client.get(f"/api/v1/projects/{project.pk}/log").json()["items"]
+        self.assertEqual((entry["status"], entry["light"], entry["happened"]), ("stopped", "", REASON))
