@@ -1,5 +1,7 @@
 """Template helpers shared by every app: KERN form fields and small formatting aids."""
 
+from decimal import Decimal
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 
@@ -26,6 +28,10 @@ def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
     if field.errors:
         attrs["aria-invalid"] = "true"
     error = " kern-form-input__input--error" if field.errors else ""
+    initial = field.initial if not field.form.is_bound else None
+    if isinstance(field.field, forms.DecimalField) and isinstance(initial, Decimal) and initial.is_finite():
+        # A stored 1000.00 is shown as 1000, and 12.50 as 12.5: the value as a person wrote it.
+        field.initial = initial.quantize(Decimal(1)) if initial == initial.to_integral_value() else initial.normalize()
     if isinstance(widget, HoneypotInput):
         kind = "honeypot"
         attrs["class"] = "kern-form-input__input"

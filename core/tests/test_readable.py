@@ -44,6 +44,16 @@ class ReadablePagesTests(BaseTestCase):
         self.assertContains(response, "30.11.2025: 64<")
         self.assertNotContains(response, ",00")
 
+    def test_edit_forms_show_stored_values_as_they_were_written(self) -> None:
+        project = Project.objects.create(title="Bürger-App")
+        kpi = Kpi.objects.create(
+            project=project, name="Aktive Nutzende", target=Decimal("1000.00"), baseline=Decimal("12.50")
+        )
+        self.login(self.team)
+        response = self.client.get(reverse("projects:kpi_edit", kwargs={"pk": kpi.pk}))
+        self.assertContains(response, 'name="target" value="1000"')
+        self.assertContains(response, 'name="baseline" value="12.5"')
+
     def test_a_project_without_dates_says_they_are_not_set(self) -> None:
         project = Project.objects.create(title="Ohne Termine")
         response = self.client.get(project.get_absolute_url())
