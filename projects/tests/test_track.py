@@ -119,3 +119,13 @@ class TrackTests(BaseTestCase):
             project = make_project(title=f"Mehr {i}", status=P.IN_IMPLEMENTATION, last_traffic_light=L.GREEN)
             Milestone.objects.create(project=project, title="M", definition_of_done="x", due_on=date(2020, 1, 1))
         self.assertEqual(count(), few)
+
+    def test_since_adoption_counts_only_projects_completed_since_then(self) -> None:
+        self.strategy.adopted_on = date(2024, 3, 14)
+        self.strategy.save()
+        make_project(title="Vorher fertig", status=P.COMPLETED, actual_end=date(2023, 12, 1))
+        make_project(title="Danach fertig", status=P.COMPLETED, actual_end=date(2025, 6, 30))
+        make_project(title="Fertig ohne Datum", status=P.COMPLETED)
+        response = self.client.get(reverse("projects:since"))
+        # "Abgeschlossen und grün" (no end date), "Danach fertig" and "Fertig ohne Datum".
+        self.assertEqual(response.context["completed"], 3)
