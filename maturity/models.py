@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 SCORE_MIN = 0
@@ -233,7 +233,11 @@ class Answer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item_id}: {self.score}"
+        # Named after its statement (the audit trail shows this name); the number only where the
+        # statement was not loaded with the answer, so that naming an answer never costs a query.
+        item = self.item if Answer.item.is_cached(self) else gettext("Statement %(number)s") % {"number": self.item_id}
+        score = "–" if self.score is None else self.score
+        return f"{item}: {score}"
 
 
 class Target(models.Model):

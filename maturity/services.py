@@ -197,7 +197,9 @@ def response_save(
     """Save a respondent's answers; each replaces an earlier answer to the same item. `submit` makes them count."""
     if not round.is_open:
         raise MaturityError(_("This round is closed; answers can no longer be changed."))
-    item_ids = set(Item.objects.filter(dimension__questionnaire=round.questionnaire_id).values_list("pk", flat=True))
+    # The items themselves, not only their numbers: each answer is named after its item in the audit trail.
+    items = Item.objects.filter(dimension__questionnaire=round.questionnaire_id).in_bulk()
+    item_ids = set(items)
     seen = set()
     for answer in answers:
         if answer.item_id not in item_ids:
@@ -221,7 +223,7 @@ def response_save(
         response.submitted_at = response.submitted_at or timezone.now()
     response.save()
     # Changed answers are updated one by one, so the audit trail shows what changed, not a rewrite.
-    existing = {stored.item_id: stored for stored in response.answers.all()}
+    existing = {stored.item_id: stored for stored in response.answers.select_related("item")}
     for answer in answers:
         evidence = answer.evidence.strip()
         stored = existing.pop(answer.item_id, None)
@@ -229,7 +231,7 @@ def response_save(
             if stored is not None:
                 stored.delete()
         elif stored is None:
-            Answer.objects.create(response=response, item_id=answer.item_id, score=answer.score, evidence=evidence)
+            Answer.objects.create(response=response, item=items[answer.item_id], score=answer.score, evidence=evidence)
         elif (stored.score, stored.evidence) != (answer.score, evidence):
             stored.score, stored.evidence = answer.score, evidence
             stored.save(update_fields=["score", "evidence"])

@@ -158,6 +158,22 @@ class ObjectNamesTests(BaseTestCase):
         self.assertIn("Messwert: Aktive Nutzende: 480 (30.09.2026)", text)
         self.assertIn("Eintrag: Wallet: 20.11.2025", text)
 
+    def test_a_maturity_answer_is_named_after_its_statement(self) -> None:
+        from maturity.models import Answer
+        from maturity.testing import answer_all, make_round
+
+        round = make_round(team=self.team)
+        answer_all(round=round, user=self.staff, unit=self.unit, score=2)
+        answer_all(round=round, user=self.staff, unit=self.unit, score=3)  # changed answers, too
+        answer = Answer.objects.select_related("item").order_by("-pk").first()
+        self.login(self.team)
+        with translation.override("de"):
+            statement = answer.item.text
+        text = table(self.client.get(TRAIL))
+        self.assertIn(f"{statement}: 3", text)
+        self.assertIn("Bewertung: 2 → 3", text)
+        self.assertNotRegex(text, r"Bewertung: \d+: \d")
+
 
 class FieldsShownTests(BaseTestCase):
     def test_fields_without_meaning_for_a_reader_are_left_out(self) -> None:
