@@ -21,6 +21,8 @@ from core.mail import absolute_url
 from learning.models import Session
 
 PRODID = "-//Etappe//Lernangebote//DE"
+# File names spell umlauts as German does without them ("souverän" → "souveraen", not "souveran").
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 LINE_OCTETS = 75
 # Control characters other than the tab, which RFC 5545 does not allow in TEXT (line breaks are
 # turned into the escape \n before this applies), and the Unicode line and paragraph separators.
@@ -61,7 +63,8 @@ def session_uid(session: Session) -> str:
 
 def session_filename(session: Session) -> str:
     day = timezone.localtime(session.starts_at).date().isoformat()
-    return f"{slugify(session.unit.title)[:60].strip('-') or 'termin'}-{day}.ics"
+    name = slugify(session.unit.title.translate(GERMAN_LETTERS))[:60].strip("-")
+    return f"{name or 'termin'}-{day}.ics"
 
 
 def session_ics(session: Session, *, with_online_link: bool) -> str:

@@ -108,7 +108,7 @@ def registration_create(*, session: Session, user: User) -> Registration:
             _tell(
                 user,
                 locked,
-                gettext_lazy("Registration confirmed: “%(title)s” on %(date)s"),
+                gettext_lazy("Registration confirmed: “%(title)s” on %(date)s at %(time)s"),
                 "learning/email/registered.txt",
                 with_calendar=True,
             )
@@ -128,7 +128,7 @@ def registration_cancel(*, session: Session, user: User) -> None:
         _tell(
             user,
             session,
-            gettext_lazy("Registration cancelled: “%(title)s” on %(date)s"),
+            gettext_lazy("Registration cancelled: “%(title)s” on %(date)s at %(time)s"),
             "learning/email/cancelled.txt",
             with_calendar=False,
         )
@@ -145,7 +145,12 @@ def _tell(user: User, session: Session, subject: Promise, template: str, *, with
     if with_calendar:
         attachments.append((session_filename(session), session_ics(session, with_online_link=True), "text/calendar"))
     send_after_commit(
-        str(subject) % {"title": session.unit.title, "date": date_format(when, "SHORT_DATETIME_FORMAT")},
+        str(subject)
+        % {
+            "title": session.unit.title,
+            "date": date_format(when, "SHORT_DATE_FORMAT"),
+            "time": date_format(when, "TIME_FORMAT"),
+        },
         render_to_string(template, context),
         [user.email],
         attachments=attachments,

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from accounts.models import ApiToken
 from core.testing import BaseTestCase
 from core.tests.test_mail_links import assert_links_whole
-from learning.ical import escape_text, fold, session_ics
+from learning.ical import escape_text, fold, session_filename, session_ics
 from learning.models import Registration
+from learning.services import registration_create
 from learning.testing import make_registration, make_session, make_unit
 
 BASE = "https://etappe.lindenfeld.example"
@@ -171,7 +172,7 @@ class ConfirmationMailTests(BaseTestCase):
         self.assertIn('<b>fett</b> & "Zitat"', message.body)
         self.assertIn("https://meet.lindenfeld.example/x", message.body)
         local = timezone.localtime(self.session.starts_at)
-        self.assertIn(f"{local:%H:%M} – {local + timedelta(minutes=30):%H:%M}", message.body)
+        self.assertIn(f", {local:%H:%M} bis {local + timedelta(minutes=30):%H:%M} Uhr\n", message.body)
         assert_links_whole(self, message, [self.url])
         [(filename, content, mimetype)] = message.attachments
         self.assertTrue(filename.endswith(".ics"))
@@ -224,3 +225,17 @@ class CalendarFileUnitTests(BaseTestCase):
         session = make_session(place="", online_url="https://meet.lindenfeld.example/y")
         self.assertIn("LOCATION:https://meet", session_ics(session, with_online_link=True))
         self.assertNotIn("LOCATION", session_ics(session, with_online_link=False))
+
+    def test_the_file_name_spells_umlauts_out(self):
+        session = make_session(unit=make_unit(title="Videokonferenzen souverän leiten – Größe zählt"))
+        day = timezone.localtime(session.starts_at).date().isoformat()
+        self.assertEqual(session_filename(session), f"videokonferenzen-souveraen-leiten-groesse-zaehlt-{day}.ics")
+
+    def test_the_mail_in_english_for_someone_using_the_english_pages(self):
+        session = make_session(unit=make_unit(title="Phishing"), days=3)
+        with translation.override("en"), self.captureOnCommitCallbacks(execute=True):
+            registration_create(session=session, user=self.staff)
+        [message] = mail.outbox
+        self.assertTrue(message.subject.startswith("Registration confirmed: “Phishing” on "), message.subject)
+        self.assertIn("you are registered for “Phishing”.", message.body)
+        self.assertIn("The session on the platform:", message.body)
