@@ -64,6 +64,11 @@ class PlannedProject:
     values: dict = field(default_factory=dict)
     milestones: list[dict] = field(default_factory=list)
 
+    @property
+    def status_label(self) -> str:
+        """The status as people read it (planned when the file does not say)."""
+        return Project.Status(self.values.get("status") or Project.Status.PLANNED).label
+
 
 @dataclass
 class MeasuresImport:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -125,6 +126,18 @@ class ImportReasonTests(EnglishTestCase):
         self.assertEqual(result.errors, [])
         (project,) = import_measures(result)
         self.assertEqual((project.status, project.status_reason), ("stopped", "Vertrag gekündigt."))
+
+    def test_the_preview_shows_the_status_in_words_with_its_reason(self) -> None:
+        self.login(self.team)
+        text = self.HEADER + "Chatbot;gestoppt;Vertrag gekündigt.;Pilot;31.12.2025\nE-Akte;;;Pilot;31.12.2026\n"
+        upload = SimpleUploadedFile("massnahmen.csv", text.encode(), content_type="text/csv")
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+        response = self.client.post(reverse("projects:import"), {"action": "upload", "file": upload})
+        self.assertContains(
+            response, '<td class="kern-table__cell">eingestellt<br><span class="muted">Vertrag gekündigt.'
+        )
+        self.assertContains(response, '<td class="kern-table__cell">geplant</td>')
+        self.assertNotContains(response, ">stopped<")
 
 
 class ProjectLessonsTests(EnglishTestCase):
