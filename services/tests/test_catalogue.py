@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from municipality.models import Municipality
 from services.catalogue import (
     LEIKA_COLUMNS,
     LEIKA_FILE,
@@ -59,6 +60,13 @@ class ShippedCatalogueTests(TestCase):
         call_command("import_service_catalogue", stdout=out)
         self.assertIn("0 services added, 0 updated, 5,250 unchanged", out.getvalue())
         self.assertEqual(Service.objects.count(), 5250)
+
+    def test_it_says_how_many_services_apply_to_the_municipality(self) -> None:
+        Municipality.objects.create(name="Beispielstadt", kind="Stadt", state="Nordrhein-Westfalen")
+        out = StringIO()
+        call_command("import_service_catalogue", stdout=out)
+        self.assertIn("2,423 of 5,250 services apply to Beispielstadt (Stadt, Nordrhein-Westfalen)", out.getvalue())
+        self.assertEqual(Service.objects.get(leika_key="99115005104000").scope, "municipal")
 
     def test_the_files_keep_their_attribution(self) -> None:
         readme = (OZG_FILE.parent / "README.md").read_text()

@@ -5,7 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from municipality.models import Municipality
 from services.catalogue import LEIKA_FILE, OZG_FILE, CatalogueError, import_catalogue, read_catalogue
+from services.models import Service
 
 
 class Command(BaseCommand):
@@ -43,4 +45,13 @@ class Command(BaseCommand):
         if result.not_in_file:
             self.stdout.write(
                 f"{result.not_in_file:,} services in the database are not in the file; they were kept with their data."
+            )
+        municipality = Municipality.objects.current()
+        if municipality is not None:
+            applicable = Service.objects.applicable(municipality).count()
+            kind = municipality.kind or "kind not recorded"
+            state = municipality.state or "state not recorded"
+            self.stdout.write(
+                f"{applicable:,} of {Service.objects.count():,} services apply to {municipality} ({kind}, {state}); "
+                "see docs/services.md."
             )
