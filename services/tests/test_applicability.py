@@ -157,6 +157,10 @@ class PagesTests(BaseTestCase):
         self.assertContains(response, "https://example.org/melden")
         self.assertNotContains(response, "Elektrofischerei")
         self.assertNotContains(response, "Hundesteuer")
+        # Only topics that have online services: no filter that can only find nothing.
+        self.assertEqual(
+            response.context["form"].fields["themenfeld"].choices, [("", "alle"), ("Querschnitt", "Querschnitt")]
+        )
 
     def test_the_public_search_knows_citizens_words(self) -> None:
         for query, expected in [("ummelden", ["Wohnsitz Anmeldung"]), ("Perso", ["Personalausweis Ausstellung"])]:
@@ -177,6 +181,9 @@ class PagesTests(BaseTestCase):
         response = self.client.get(reverse("services:list"), {"catalogue": "all"})
         self.assertIn(self.fishing.name, self.names(response))
         self.assertIn(self.lawyers.name, self.names(response))
+        response = self.client.get(reverse("services:list"), {"q": "Führerschein verloren"})
+        self.assertEqual(self.names(response), [])
+        self.assertContains(response, "In allen Leistungen des Katalogs suchen")
         response = self.client.get(reverse("services:list"), {"catalogue": "all", "q": "Führerschein verloren"})
         self.assertEqual(self.names(response), [self.licence.name])
         response = self.client.get(reverse("services:list"), {"catalogue": "all", "scope": "body"})
