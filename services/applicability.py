@@ -161,6 +161,12 @@ STATE_LAWS = {
     "ZVG",
 }
 
+# Names of services of the states' own authorities and courts: licences of the health professions
+# and professional titles, universities, teacher and law examinations, court proceedings.
+STATE_NAMES = re.compile(
+    r"berufsbezeichnung|approbation|prüfsachverständig|hochschul|studienzeiten|lehramt|staatsexamen|gericht", re.I
+)
+
 # Federal laws that give a service to the "untere Verwaltungsbehörde" or the "örtlicher Träger":
 # the district and the district-free city (driving licences, vehicle registration, foreigners'
 # office, naturalisation, youth and social welfare office, health and veterinary office, hunting,
@@ -197,6 +203,9 @@ DISTRICT_LAWS = {
     "WaffG",
     "WHG",
 }
+
+# Residence titles, even where the entry names no law: the foreigners' office (Ausländerbehörde).
+DISTRICT_NAMES = re.compile(r"^(aufenthaltserlaubnis|niederlassungserlaubnis|erlaubnis zum daueraufenthalt)", re.I)
 
 # Federal laws that give a service to every municipality: registration of residence, identity
 # cards and passports, civil registry, elections, land-use planning, property tax.
@@ -275,9 +284,9 @@ def classify(*, leika_key: str, name: str, leistungstyp: str, legal_basis: str) 
         scope = Scope.BODY
     elif laws & MUNICIPAL_LAWS:
         scope = Scope.MUNICIPAL
-    elif laws & DISTRICT_LAWS:
+    elif laws & DISTRICT_LAWS or DISTRICT_NAMES.search(name):
         scope = Scope.DISTRICT
-    elif laws and laws <= STATE_LAWS:
+    elif (laws and laws <= STATE_LAWS) or STATE_NAMES.search(name):
         scope = Scope.STATE
     elif typ == "4" and not leika_key and not states:
         # State rules, added to the OZG database by one state without saying which.

@@ -65,7 +65,7 @@ class ShippedCatalogueTests(TestCase):
         Municipality.objects.create(name="Beispielstadt", kind="Stadt", state="Nordrhein-Westfalen")
         out = StringIO()
         call_command("import_service_catalogue", stdout=out)
-        self.assertIn("2,423 of 5,250 services apply to Beispielstadt (Stadt, Nordrhein-Westfalen)", out.getvalue())
+        self.assertIn("2,182 of 5,250 services apply to Beispielstadt (Stadt, Nordrhein-Westfalen)", out.getvalue())
         self.assertEqual(Service.objects.get(leika_key="99115005104000").scope, "municipal")
 
     def test_the_files_keep_their_attribution(self) -> None:
