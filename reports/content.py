@@ -213,10 +213,10 @@ def gather(*, title: str, start: date, end: date, include_internal: bool, munici
         value, measured_on = latest.get(kpi_id, (None, None))
         kpis.append(KpiRow(project_title, name, unit, baseline, target, value, measured_on))
 
-    lessons_qs = Lesson.objects.published().filter(published_at__date__range=(start, end))
+    # The same lessons the lessons pages show: published, and for a public report only public ones.
+    lessons_qs = Lesson.objects.published() if include_internal else Lesson.objects.public()
+    lessons_qs = lessons_qs.filter(published_at__date__range=(start, end))
     lessons_qs = lessons_qs.filter(Q(project__isnull=True) | Q(project__in=projects_qs))
-    if not include_internal:
-        lessons_qs = lessons_qs.exclude(visibility=Lesson.Visibility.INTERNAL)
     outcome_labels = dict(Lesson.Outcome.choices)
     lessons = [
         (lesson_title, str(outcome_labels[outcome]), project_title or "", outcome)
