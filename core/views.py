@@ -1,5 +1,6 @@
 import datetime
 import logging
+import unicodedata
 from email.utils import parseaddr
 
 from auditlog.models import LogEntry
@@ -55,8 +56,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not can_see_audit_log(request.user):
         raise PermissionDenied
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
-    content_types = ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type")).order_by(
-        "app_label", "model"
+    # By the name the reader sees, in the reader's language.
+    content_types = sorted(
+        ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type")),
+        key=lambda ct: unicodedata.normalize("NFKD", str(ct.name)).casefold(),
     )
     actors = User.objects.filter(pk__in=LogEntry.objects.values("actor")).order_by("full_name")
     selected_type = request.GET.get("type", "")

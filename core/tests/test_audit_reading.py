@@ -227,6 +227,16 @@ class FieldsShownTests(BaseTestCase):
         self.assertEqual(untranslated, [])
 
 
+class FilterTests(BaseTestCase):
+    def test_the_kinds_of_object_are_listed_alphabetically_in_the_readers_language(self) -> None:
+        self.login(self.team)
+        html = self.client.get(TRAIL).content.decode()
+        select = html[html.index('id="filter-type"') : html.index("</select>", html.index('id="filter-type"'))]
+        kinds = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+        self.assertEqual(kinds[:3], ["Benutzerkonto", "Glossareintrag", "Handlungsfeld"])
+        self.assertEqual(kinds, sorted(kinds, key=str.casefold))
+
+
 class QueryCountTests(BaseTestCase):
     """Queries per page do not grow with the entries on it, nor with the objects they refer to."""
 
