@@ -648,10 +648,18 @@ def describe_entries(entries: Iterable[LogEntry], *, user: User, hidden: Callabl
     names.load()
     for entry in entries:
         entry.shown_object = _shown_object(entry, names)
-        entry.shown_actor = (
-            Shown(str(entry.actor), names.url(entry.actor)) if entry.actor else Shown(capfirst(str(_("system"))))
-        )
+        entry.shown_actor = _shown_actor(entry, names)
         entry.change_rows = _change_rows(entry, names, hidden(entry))
+
+
+def _shown_actor(entry: LogEntry, names: ObjectNames) -> Shown:
+    if entry.actor is not None:
+        return Shown(str(entry.actor), names.url(entry.actor))
+    # A change made through a page without logging in (an idea submitted without an account) has
+    # the visitor's address; one made by the platform itself (tasks, commands, the demo) has none.
+    if entry.remote_addr:
+        return Shown(str(_("someone without an account")))
+    return Shown(capfirst(str(_("system"))))
 
 
 def _shown_object(entry: LogEntry, names: ObjectNames) -> Shown:

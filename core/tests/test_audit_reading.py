@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from auditlog.context import set_actor
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -126,6 +127,15 @@ class NamesAndLinksTests(BaseTestCase):
         response = self.client.get(TRAIL)
         self.assertContains(response, "Tea Team")
         self.assertNotContains(response, account)
+
+    def test_a_change_without_a_login_is_told_from_one_by_the_platform(self) -> None:
+        with set_actor(None, remote_addr="203.0.113.7"):  # as AuditlogMiddleware does for a visitor
+            make_idea(title="Bänke am Markt")
+        self.assertTrue(LogEntry.objects.filter(actor=None, remote_addr="203.0.113.7").exists())
+        self.login(self.team)
+        text = table(self.client.get(TRAIL))
+        self.assertIn("Person ohne Benutzerkonto", text)
+        self.assertIn("System", text)  # the test data, written without a request
 
     def test_an_entry_about_an_object_that_no_longer_exists_says_so(self) -> None:
         goal = make_goal(field=self.field, title="Veraltetes Ziel")
