@@ -6,7 +6,7 @@ Django refuse the message with `BadHeaderError`. Every subject that carries user
 failing mail server never turns a change that was saved into an error page, and a change that was
 rolled back sends nothing.
 
-Every e-mail about an idea, project, survey, lesson or learning session links to it with
+Every e-mail about an object (an idea, a lesson, a learning session) links to it with
 `absolute_url` (ETAPPE_BASE_URL and the object's path). The console backend of development and the
 demo (`ConsoleBackend`) prints each message decoded, so a long link is not cut by
 quoted-printable soft line breaks; what goes out over SMTP is the standard MIME message.
