@@ -357,7 +357,8 @@ if ETAPPE_ENV == "test":
 
 # The nationwide exchange (exchange/): the address under which this installation is reachable, used
 # in the documents it publishes; limits for reading other installations' feeds.
-ETAPPE_BASE_URL = os.environ.get("ETAPPE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without it, the address `./etappe demo` serves (PORT, default 8000), so the demo's mails link to it.
+ETAPPE_BASE_URL = os.environ.get("ETAPPE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
 ETAPPE_EXCHANGE = {
     "TIMEOUT": float(os.environ.get("ETAPPE_EXCHANGE_TIMEOUT", "10")),
     "MAX_BYTES": int(os.environ.get("ETAPPE_EXCHANGE_MAX_BYTES", str(5 * 1024 * 1024))),

@@ -55,8 +55,8 @@ def render_history(
 
 
 # Access rules of the objects with a history page. Each answers exactly like the object's own page:
-# the object, or Http404 (PermissionDenied where the page answers 403). Imports stay inside, because
-# this module is loaded with the template tags, before the apps' models.
+# the object, or Http404 (PermissionDenied where the page answers 403). Imports stay inside, so that
+# core does not import the apps when it is loaded (the same holds for the rules further down).
 
 
 def _public(label: str) -> Callable[[User, int], models.Model]:
