@@ -13,6 +13,7 @@ from core.demo import load_demo
 from core.testing_browser import CHROMIUM, CHROMIUM_FLAGS
 from maturity.models import Round
 from prioritisation.models import PriorityRound
+from services.models import LocalService
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 MAX_TABS = 40
@@ -106,6 +107,8 @@ class FrameInTheBrowserTests(StaticLiveServerTestCase):
             reverse("maturity:results", args=[Round.objects.order_by("-pk").first().pk]),
             reverse("core:audit_log"),
             reverse("accounts:tokens"),
+            # a fact list with a long web address, a backlog with "Remove" buttons
+            reverse("services:detail", args=[LocalService.objects.order_by("pk").first().service_id]),
             "/gibt-es-nicht/",
         ]
         page = self.page_for("cdo@lindenfeld.example", 320)
@@ -113,3 +116,9 @@ class FrameInTheBrowserTests(StaticLiveServerTestCase):
             page.goto(self.live_server_url + path)
             width = page.evaluate("document.documentElement.scrollWidth")
             self.assertLessEqual(width, 320, path)
+            squeezed = page.evaluate(
+                "[...document.querySelectorAll('main .kern-btn')].filter(b => b.querySelector('.kern-label')"
+                " && b.querySelector('.kern-label').getBoundingClientRect().width > b.getBoundingClientRect().width + 1)"
+                ".map(b => b.textContent.trim())"
+            )
+            self.assertEqual(squeezed, [], f"buttons narrower than their label on {path}")
