@@ -406,6 +406,14 @@ KEYED_REFERENCES: dict[str, Callable[[set[str]], dict[str, str]]] = {
 }
 
 
+# Kinds of object whose own name (`__str__`) is made of keys and raw numbers: an object that still
+# exists is named from these fields in words instead ("IT-Sicherheit und Datenschutz: 3,5").
+OBJECT_NAME_FIELDS: dict[str, tuple[str, ...]] = {
+    "maturity.target": ("dimension_key", "level"),
+    "maturity.gapidea": ("round", "dimension_key"),
+}
+
+
 def _url_of(obj: models.Model) -> str:
     if isinstance(obj, User):
         return reverse("admin:accounts_user_change", args=[obj.pk])
@@ -460,8 +468,6 @@ class ObjectNames:
             self.wanted[model].add(pk)
 
     def load(self) -> None:
-        for name, keys in self.wanted_keys.items():
-            self.keyed[name] = KEYED_REFERENCES[name](keys)
         for model, pks in self.wanted.items():
             if model in self.found:
                 continue
@@ -469,6 +475,28 @@ class ObjectNames:
             self.found[model] = objects
             rule = OPEN_RULES.get(model._meta.label_lower)
             self.openable[model] = rule(self.user, objects) if rule is not None and objects else set()
+            for name in OBJECT_NAME_FIELDS.get(model._meta.label_lower, ()):
+                if name in KEYED_REFERENCES:
+                    for obj in objects.values():
+                        self.want_key(name, getattr(obj, name))
+        for name, keys in self.wanted_keys.items():
+            self.keyed[name] = KEYED_REFERENCES[name](keys)
+
+    def name(self, obj: models.Model) -> str | None:
+        """The name of an object whose own name is made of raw values, from its fields in words."""
+        fields = OBJECT_NAME_FIELDS.get(obj._meta.label_lower)
+        if fields is None:
+            return None
+        parts = []
+        for name in fields:
+            field = obj._meta.get_field(name)
+            if field.is_relation:
+                parts.append(str(getattr(obj, name)))
+            elif name in KEYED_REFERENCES:
+                parts.append(self.keyed_name(name, getattr(obj, name)))
+            else:
+                parts.append(value_text(field, getattr(obj, name)))
+        return ": ".join(parts)
 
     def get(self, model: type[models.Model], raw: object) -> models.Model | None:
         return self.found.get(model, {}).get(_to_pk(model, raw))
@@ -667,7 +695,7 @@ def _shown_object(entry: LogEntry, names: ObjectNames) -> Shown:
     obj = names.get(model, entry.object_pk) if model is not None else None
     if obj is None:
         return Shown(str(_("%(name)s (no longer exists)")) % {"name": entry.object_repr})
-    return Shown(entry.object_repr, names.url(obj))
+    return Shown(names.name(obj) or entry.object_repr, names.url(obj))
 
 
 def _change_rows(entry: LogEntry, names: ObjectNames, hidden: set[str]) -> list[ChangeRow]:

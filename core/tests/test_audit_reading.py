@@ -78,6 +78,7 @@ class NamesAndLinksTests(BaseTestCase):
         self.login(self.team)
         text = table(self.client.get(TRAIL))
         self.assertIn(f"Dimension: {dimension.title_de}", text)
+        self.assertIn(f"Zielwert: {dimension.title_de}: 3 ", text)  # not "strategy: 3"
         self.assertIn("Ziel-Reifegrad: 3", text)
         self.assertIn("Erreicht bis: 31.12.2028", text)
         # The English title of the dimension is marked as English, for screen readers.
