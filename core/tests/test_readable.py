@@ -123,3 +123,11 @@ class AdminUserFormTests(BaseTestCase):
         self.assertContains(response, "Benutzerkonten durchsuchen")
         self.assertContains(response, "Ausführen")
         self.assertNotContains(response, "Search Benutzerkonten")
+
+
+class GrammarTests(BaseTestCase):
+    def test_the_lesson_form_asks_for_its_subject_so_the_choices_read_as_they_stand(self) -> None:
+        self.login(self.staff)
+        response = self.client.get(reverse("lessons:create"))
+        self.assertContains(response, "Gegenstand des Berichts")
+        self.assertNotContains(response, "Bericht über")  # "Bericht über der Strategieprozess" was wrong
