@@ -9,6 +9,13 @@ Two signals, combined the way ideas/similarity.py combines them:
   changed received items that have a vector (at most ETAPPE_EXCHANGE_SIMILAR_INDEX_SIZE items,
   default 50,000), z-scored over that matrix; vectors stored since the last look are merged in.
 
+Both on one scale: the cosine in standard deviations above an unrelated pair (the reference values
+of ideas/similarity.py, not the spread of whatever the index holds: in the demo's six items the
+least unrelated one always stood out) plus LEXICAL_WEIGHT times the word cosine. An item is shown
+only when it reaches SHOW_FROM; judged by words alone (no model, or no vector), its word cosine
+must reach SHOW_FROM_WORDS. Both were chosen on hand-written pairs that must and must not match
+(tests/data/done_before_pairs_de.json, part "tuning"; numbers in docs/exchange.md).
+
 Vectors are computed in the background (the `embed_received` task after each sync that stored
 items, `manage.py exchange_embed` for a backfill), never in a request. Items without a vector
 yet, items older than the index window, and everything when ETAPPE_EMBEDDINGS=off are matched by
@@ -45,6 +52,7 @@ from ideas.embeddings import (
     idea_text,
     single_threaded,
 )
+from ideas.similarity import dense_deviations
 from ideas.text import STOP_WORDS, stem, stems_of
 
 DEFAULT_INDEX_SIZE = 50_000
@@ -55,8 +63,14 @@ FULL_TEXT_MATCHES = 1000
 LEXICAL_CANDIDATES = 200
 SEMANTIC_TOP = 50
 FULL_REBUILD_SECONDS = 600
-# As in ideas/similarity.py: shared stems (a cosine, 0 to 1) add a little to the semantic z-score.
+# As in ideas/similarity.py: shared stems (a cosine, 0 to 1) add a little to the semantic deviations.
 LEXICAL_WEIGHT = 0.3
+# What is shown at all: each the lowest round value among those that decide the most pairs of the
+# tuning part of tests/data/done_before_pairs_de.json right (with the model 26 of 27, by words alone
+# 26 of 27). Lower than for ideas (4.0): a received item is a title and a sentence, and it is not
+# scored on the sparse terms, which add the most to a duplicate idea's score.
+SHOW_FROM = 2.5
+SHOW_FROM_WORDS = 0.2
 _WORD = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+")
 
 
@@ -273,25 +287,42 @@ def _query_vector(text: str, embedder: Embedder) -> np.ndarray:
     return np.asarray(embedder.query(text), dtype=np.float32).reshape(-1)
 
 
-def semantic_scores(text: str, *, top: int = SEMANTIC_TOP) -> dict[int, float]:
-    """The best indexed items by meaning, in standard deviations above the average indexed item."""
+def semantic_scores(text: str, *, top: int = SEMANTIC_TOP) -> tuple[dict[int, float], np.ndarray]:
+    """The best indexed items by meaning, in standard deviations above an unrelated pair, and the ids
+    of every item the index holds (the others are judged by their words)."""
     embedder = get_embedder()
     if embedder is None:
-        return {}
+        return {}, np.zeros(0, dtype=np.int64)
     ids, cosines = _index.scores(_query_vector(text, embedder))
-    if len(ids) < 2:
-        return {}
-    scores = _z(cosines)
+    if not len(ids):
+        return {}, ids
+    scores = dense_deviations(cosines)
     best = np.argpartition(-scores, min(top, len(ids) - 1))[:top]
-    return {int(ids[i]): float(scores[i]) for i in best}
-
-
-def _z(values: np.ndarray) -> np.ndarray:
-    spread = float(values.std())
-    return (values - values.mean()) / spread if spread else values - values.mean()
+    return {int(ids[i]): float(scores[i]) for i in best}, ids
 
 
 # Both -----------------------------------------------------------------------------------------
+
+
+def fused_scores(
+    lexical: dict[int, float], semantic: dict[int, float], indexed: np.ndarray
+) -> tuple[dict[int, float], set[int]]:
+    """Each candidate's score on the semantic scale (shown from SHOW_FROM on), and those judged by meaning.
+
+    An item the index holds is judged by meaning and words together; one it does not hold (no model,
+    no vector yet, older than the index window) by its word cosine, which counts SHOW_FROM /
+    SHOW_FROM_WORDS times so that both kinds reach the bar at the same point and sort together.
+    """
+    candidates = np.fromiter(lexical, dtype=np.int64, count=len(lexical))
+    by_meaning = semantic.keys() | set(candidates[np.isin(candidates, indexed)].tolist())
+    scores = {}
+    for pk in lexical.keys() | semantic.keys():
+        if pk in by_meaning:
+            # Outside the semantic top list an item is far from the bar on that side: counted as unrelated (0).
+            scores[pk] = semantic.get(pk, 0.0) + LEXICAL_WEIGHT * lexical.get(pk, 0.0)
+        else:
+            scores[pk] = SHOW_FROM / SHOW_FROM_WORDS * lexical[pk]
+    return scores, by_meaning
 
 
 def similar_items(text: str, *, limit: int = 5) -> list[SimilarItem]:
@@ -300,12 +331,9 @@ def similar_items(text: str, *, limit: int = 5) -> list[SimilarItem]:
     if len(text) < 3:
         return []
     lexical, shared_words = lexical_scores(text)
-    semantic = semantic_scores(text)
-    # Items outside the semantic top list (or without a vector) count as average (0) there.
-    combined = {
-        pk: semantic.get(pk, 0.0) + LEXICAL_WEIGHT * lexical.get(pk, 0.0) for pk in lexical.keys() | semantic.keys()
-    }
-    ranked = [(pk, score) for pk, score in sorted(combined.items(), key=lambda i: (-i[1], -i[0])) if score > 0]
+    combined, by_meaning = fused_scores(lexical, *semantic_scores(text))
+    close = [(pk, score) for pk, score in combined.items() if score >= SHOW_FROM]
+    ranked = sorted(close, key=lambda i: (-i[1], -i[0]))
     # A few spare ones in case some were withdrawn since the index was built.
     ranked = ranked[: limit * 3]
     rows = ReceivedItem.objects.current().filter(pk__in=[pk for pk, _ in ranked]).defer("embedding", "document")
@@ -315,7 +343,7 @@ def similar_items(text: str, *, limit: int = 5) -> list[SimilarItem]:
             item=items[pk],
             score=round(score, 4),
             words=shared_words.get(pk, ()),
-            by_meaning=semantic.get(pk, 0.0) > 0,
+            by_meaning=pk in by_meaning,
         )
         for pk, score in ranked
         if pk in items

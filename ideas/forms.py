@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from core.honeypot import HoneypotMixin
 from core.tables import MAX_BYTES
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
+from ideas.permissions import merge_targets
 from strategy.models import FieldOfAction
 
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
@@ -127,7 +128,16 @@ class HideForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(label=_("Number of the idea to keep"), min_value=1)
+    """The idea to keep (chosen from the candidates the page lists) and the public reason.
+
+    The page renders the choices itself (similar ideas and search results, see ideas/_merge_candidates.html);
+    whatever number arrives is checked here against the ideas that may be merge targets."""
+
+    into = forms.IntegerField(
+        label=_("Idea to keep"),
+        min_value=1,
+        error_messages={"required": _("Please choose the idea to keep.")},
+    )
     reason = forms.CharField(label=_("Public reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, duplicate: Idea, **kwargs) -> None:
@@ -135,16 +145,17 @@ class MergeForm(forms.Form):
         self.duplicate = duplicate
 
     def clean_into(self) -> Idea:
-        idea = Idea.objects.public().filter(pk=self.cleaned_data["into"]).first()
-        if idea is None:
-            raise forms.ValidationError(_("There is no published idea with this number."))
-        if idea.pk == self.duplicate.pk:
+        pk = self.cleaned_data["into"]
+        if pk == self.duplicate.pk:
             raise forms.ValidationError(_("An idea cannot be merged into itself."))
-        if idea.status == Idea.Status.MERGED:
+        idea = merge_targets(self.duplicate).filter(pk=pk).first()
+        if idea is not None:
+            return idea
+        if Idea.objects.public().filter(pk=pk, status=Idea.Status.MERGED).exists():
             raise forms.ValidationError(
                 _("The idea to keep has itself been merged; choose the idea it was merged into.")
             )
-        return idea
+        raise forms.ValidationError(_("There is no published idea with this number."))
 
 
 class CommentForm(forms.Form):

@@ -22,6 +22,11 @@ def supportable_ideas() -> "QuerySet[Idea]":
     return Idea.objects.public().exclude(status=Idea.Status.MERGED)
 
 
+def merge_targets(duplicate: Idea) -> "QuerySet[Idea]":
+    """The ideas a duplicate may be merged into: published, not merged themselves, not the duplicate."""
+    return supportable_ideas().exclude(pk=duplicate.pk)
+
+
 def is_supportable(idea: Idea) -> bool:
     """`supportable_ideas` for one idea already loaded (the same rule; tested to agree)."""
     return idea.is_public and idea.status != Idea.Status.MERGED

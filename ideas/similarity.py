@@ -3,7 +3,15 @@
 Lexical: cosine over the sets of German Snowball stems (ideas.text), candidates fetched by
 stem from the database and capped. Semantic: multilingual-e5 dense cosine plus the model's
 sparse latent terms, both held as matrices in memory and refreshed when ideas change, each
-z-scored over all ideas. Without a model, lexical alone decides.
+measured in standard deviations above what an unrelated pair of ideas scores (fixed reference
+values, so a score means the same in a pool of eight ideas and of eight thousand). Without a
+model, lexical alone decides.
+
+Only ideas that are really close are shown: the fused score must reach SHOW_FROM (with the
+model) or the word cosine SHOW_FROM_WORDS (without it, and for an idea not embedded yet).
+Both were chosen on hand-written pairs that must and must not match
+(tests/data/similar_threshold_de.json, part "tuning"); see docs/ideas.md for the numbers,
+including those of the held-out part.
 """
 
 import math
@@ -39,6 +47,23 @@ SIMILAR_LIMIT = (60, 60)
 # the sparse latent terms add to the dense vector; shared word stems add a little on top.
 SPARSE_WEIGHT = 1.5
 LEXICAL_WEIGHT = 0.3
+# The scale of the semantic scores. An idea's dense cosine and sparse overlap with another are
+# counted in standard deviations above what an unrelated idea scores: the mean and spread of both
+# over the 594 ideas of similar_ideas_de.json, averaged over its 60 queries (the spread of the
+# per-query means is 0.006 for the cosine). Z-scoring over the installation's own pool instead
+# made every score relative to whatever else was there: in the demo's eight ideas the least
+# unrelated one always stood about two deviations out.
+DENSE_MEAN, DENSE_SPREAD = 0.831, 0.0172
+SPARSE_MEAN, SPARSE_SPREAD = 27.1, 5.41
+# What is shown at all. With the model, the fused score (semantic deviations plus LEXICAL_WEIGHT
+# times the word cosine) must reach SHOW_FROM; judged by words alone (no model, or an idea whose
+# vectors the background task has not stored yet), the word cosine (0 to 1) must reach
+# SHOW_FROM_WORDS. Each is the lowest round value among those that decide the most pairs of the
+# tuning part of tests/data/similar_threshold_de.json right (with the model: its 12 matches and 29
+# no-matches plus the 60 pairs of similar_ideas_de.json; 95 of 101). Lowest, because a duplicate
+# missed costs more than a suggestion skipped.
+SHOW_FROM = 4.0
+SHOW_FROM_WORDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -123,26 +148,25 @@ class _EmbeddingIndex:
         )
 
     def search(self, dense: np.ndarray, sparse: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
-        """Every indexed idea's semantic score: z-scored dense cosine plus weighted z-scored sparse overlap."""
+        """Every indexed idea's semantic score: dense cosine plus weighted sparse overlap, each in
+        standard deviations above an unrelated idea (DENSE_MEAN, SPARSE_MEAN and their spreads)."""
         version = self._current_version()
         with self._lock:
             if version != self._version:
                 self._rebuild()
                 self._version = version
             ids, matrix, terms = self._ids, self._dense, self._sparse
-        if len(ids) < 2:
-            return ids, matrix @ dense if len(ids) else np.zeros(0, dtype=np.float32)
-        scores = _z(matrix @ dense)
+        scores = dense_deviations(matrix @ dense)
         if sparse is not None and terms is not None:
             query = np.zeros(terms.shape[1], dtype=np.float32)
             query[sparse[0]] = sparse[1]
-            scores = scores + SPARSE_WEIGHT * _z(terms @ query)
+            scores = scores + SPARSE_WEIGHT * (terms @ query - SPARSE_MEAN) / SPARSE_SPREAD
         return ids, scores
 
 
-def _z(values: np.ndarray) -> np.ndarray:
-    spread = float(values.std())
-    return (values - values.mean()) / spread if spread else values - values.mean()
+def dense_deviations(cosines: np.ndarray) -> np.ndarray:
+    """Dense cosines as standard deviations above an unrelated pair (also used by exchange/similar.py)."""
+    return (np.asarray(cosines, dtype=np.float32) - DENSE_MEAN) / DENSE_SPREAD
 
 
 _index = _EmbeddingIndex()
@@ -171,20 +195,52 @@ def stored_vectors(idea: Idea) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray
     return None if dense is None else (dense, sparse_from_bytes(row[1]))
 
 
+@dataclass(frozen=True)
+class Semantic:
+    """The best ideas by meaning, and every idea the index holds (those without are judged by words)."""
+
+    scores: dict[int, float]
+    indexed: np.ndarray
+
+
+NO_SEMANTIC = Semantic({}, np.zeros(0, dtype=np.int64))
+
+
 def semantic_scores(
     text: str, *, exclude_id: int | None = None, top: int = 50, vectors: tuple | None = None
-) -> dict[int, float]:
-    """The best ideas by meaning, scored in standard deviations above the average idea."""
+) -> Semantic:
+    """The best ideas by meaning, scored in standard deviations above an unrelated idea."""
     if get_embedder() is None:
-        return {}
+        return NO_SEMANTIC
     query = vectors or embed_query(within_token_budget(text))
     if query is None:
-        return {}
+        return NO_SEMANTIC
     ids, scores = _index.search(*query)
     if not len(ids):
-        return {}
+        return NO_SEMANTIC
     best = np.argsort(-scores)[: top + 1]
-    return {int(ids[i]): float(scores[i]) for i in best if int(ids[i]) != exclude_id}
+    return Semantic({int(ids[i]): float(scores[i]) for i in best if int(ids[i]) != exclude_id}, ids)
+
+
+def fused_scores(lexical: dict[int, float], semantic: Semantic) -> dict[int, float]:
+    """Each candidate's score on the model's scale (shown from SHOW_FROM on).
+
+    An idea the semantic index holds is judged by meaning and words together; one it does not hold
+    (no model, or vectors not stored yet) by its word cosine, which counts SHOW_FROM / SHOW_FROM_WORDS
+    times so that both kinds reach the bar at the same point and sort together.
+    """
+    candidates = np.fromiter(lexical, dtype=np.int64, count=len(lexical))
+    by_meaning = semantic.scores.keys() | set(candidates[np.isin(candidates, semantic.indexed)].tolist())
+    words_factor = SHOW_FROM / SHOW_FROM_WORDS
+    scores = {}
+    for pk in lexical.keys() | semantic.scores.keys():
+        if pk in by_meaning:
+            # Outside the semantic top list an idea is far from the bar on that side: counted as unrelated (0).
+            score = semantic.scores.get(pk, 0.0) + LEXICAL_WEIGHT * lexical.get(pk, 0.0)
+        else:
+            score = words_factor * lexical[pk]
+        scores[pk] = score
+    return scores
 
 
 def similar_ideas(text: str, *, limit: int = 5, exclude_id: int | None = None) -> list[Match]:
@@ -202,16 +258,9 @@ def _similar(text: str, *, limit: int, exclude_id: int | None, vectors: tuple | 
     if len(text) < 3:
         return []
     lexical = lexical_scores(text, exclude_id=exclude_id)
-    semantic = semantic_scores(text, exclude_id=exclude_id, vectors=vectors)
-    if semantic:
-        # Ideas outside the semantic top list count as average (0) on that side.
-        combined = {
-            pk: semantic.get(pk, 0.0) + LEXICAL_WEIGHT * lexical.get(pk, 0.0) for pk in lexical.keys() | semantic.keys()
-        }
-    else:
-        combined = lexical
-    ranked = sorted(combined.items(), key=lambda item: (-item[1], -item[0]))[:limit]
-    ranked = [(pk, score) for pk, score in ranked if score > 0]
+    combined = fused_scores(lexical, semantic_scores(text, exclude_id=exclude_id, vectors=vectors))
+    close = [(pk, score) for pk, score in combined.items() if score >= SHOW_FROM]
+    ranked = sorted(close, key=lambda item: (-item[1], -item[0]))[:limit]
     rows = {
         pk: (title, status)
         for pk, title, status in Idea.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(

