@@ -236,8 +236,9 @@ class Answer(models.Model):
         # Named after its statement (the audit trail shows this name); the number only where the
         # statement was not loaded with the answer, so that naming an answer never costs a query.
         item = self.item if Answer.item.is_cached(self) else gettext("Statement %(number)s") % {"number": self.item_id}
-        score = "–" if self.score is None else self.score
-        return f"{item}: {score}"
+        if self.score is None:
+            return str(item)
+        return gettext("%(statement)s (level %(score)s)") % {"statement": item, "score": self.score}
 
 
 class Target(models.Model):

@@ -181,7 +181,7 @@ class ObjectNamesTests(BaseTestCase):
         with translation.override("de"):
             statement = answer.item.text
         text = table(self.client.get(TRAIL))
-        self.assertIn(f"{statement}: 3", text)
+        self.assertIn(f"{statement} (Stufe 3)", text)
         self.assertIn("Bewertung: 2 → 3", text)
         self.assertNotRegex(text, r"Bewertung: \d+: \d")
 
