@@ -75,7 +75,7 @@ class MergeSearchTests(BaseTestCase):
         merged = make_idea(title="Schon zusammengeführt", status=Idea.Status.MERGED, merged_into=self.kept)
         cases = [
             ({"reason": "x", "confirm": "yes"}, "Bitte wählen Sie die Idee, die behalten werden soll."),
-            ({"into": merged.pk, "reason": "x", "confirm": "yes"}, "wurde selbst zusammengeführt"),
+            ({"into": merged.pk, "reason": "x", "confirm": "yes"}, "wurde selbst bereits zusammengeführt"),
             (
                 {"into": 999999, "reason": "x", "confirm": "yes"},
                 "Es gibt keine veröffentlichte Idee mit dieser Nummer.",
