@@ -4,15 +4,24 @@ Also asserts that no page breaks its Content-Security-Policy and that no page re
 anything from another host. Needs /usr/bin/chromium (apt install chromium); without it the
 suites are skipped with a notice, except under CI, where they fail. Subclass `AxeTestCase`
 in `<app>/tests/test_accessibility.py` and call `self.audit(user, paths)`.
+
+Speed: one Chromium serves every browser test of a test run (`shared_browser()`, closed by
+conftest.py at the end of the session), and the demo is loaded once per run: on SQLite its database
+is copied aside after the first load and copied back before each later test (SQLite's backup API,
+milliseconds instead of a full `load_demo()`). Browser tests run in the SQLite pass only
+(the `once` marker, see conftest.py): what they check does not depend on the database.
 """
 
 import os
 import shutil
+import sqlite3
 import unittest
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import connection
 
 from accounts.models import User
 from core.demo import load_demo
@@ -35,31 +44,77 @@ CHROMIUM_FLAGS = [
 ]
 
 
-class AxeTestCase(StaticLiveServerTestCase):
-    """Base for accessibility suites: a Chromium per class, the demo loaded, `audit(user, paths)`."""
+_browser: dict = {}
+_demo_snapshot: dict = {}
+
+
+def shared_browser():
+    """The run's one headless Chromium, started on first use."""
+    if "browser" not in _browser:
+        from playwright.sync_api import sync_playwright
+
+        _browser["playwright"] = sync_playwright().start()
+        _browser["browser"] = _browser["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    return _browser["browser"]
+
+
+def close_shared_browser() -> None:
+    if "browser" in _browser:
+        _browser.pop("browser").close()
+        _browser.pop("playwright").stop()
+
+
+def load_demo_once() -> None:
+    """The demo town in the test database: loaded the first time, restored from a copy after that."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        load_demo()
+        return
+    connection.ensure_connection()
+    if "copy" in _demo_snapshot:
+        _demo_snapshot["copy"].backup(connection.connection)
+        return
+    load_demo()
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(copy)
+    _demo_snapshot["copy"] = copy
+
+
+@pytest.mark.once
+class BrowserTestCase(StaticLiveServerTestCase):
+    """Base for browser suites: the shared Chromium as `cls.browser`, the demo loaded before each test."""
+
+    skip_message = "Browser suite SKIPPED: no Chromium found (apt install chromium)."
+
+    @classmethod
+    def browser_missing(cls) -> bool:
+        return not CHROMIUM
 
     @classmethod
     def setUpClass(cls) -> None:
-        if not CHROMIUM or not AXE.exists():
-            message = "Accessibility suite SKIPPED: no Chromium found (apt install chromium) or axe-core missing."
+        if cls.browser_missing():
             if os.environ.get("CI"):
-                raise RuntimeError(message)
-            raise unittest.SkipTest(message)
+                raise RuntimeError(cls.skip_message)
+            raise unittest.SkipTest(cls.skip_message)
         super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        cls.axe_source = AXE.read_text()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
+        cls.browser = shared_browser()
 
     def setUp(self) -> None:
-        load_demo()
+        load_demo_once()
+
+
+class AxeTestCase(BrowserTestCase):
+    """Base for accessibility suites: `audit(user, paths)` with axe-core in the shared Chromium."""
+
+    skip_message = "Accessibility suite SKIPPED: no Chromium found (apt install chromium) or axe-core missing."
+
+    @classmethod
+    def browser_missing(cls) -> bool:
+        return not CHROMIUM or not AXE.exists()
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.axe_source = AXE.read_text()
 
     def open_context(self, user: User | None, language: str):
         context = self.browser.new_context(locale=language, extra_http_headers={"Accept-Language": language})

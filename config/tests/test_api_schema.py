@@ -21,6 +21,9 @@ from config.wsgi import application
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 SENT = {"requests": 0, "operations": set()}
 
+# Its findings do not depend on the database (conftest.py: run in the SQLite pass only).
+pytestmark = pytest.mark.once
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 

@@ -1,46 +1,20 @@
 """The page frame in a real browser: the menus on a phone and with the keyboard, nothing
 sideways at 320 px. Debian's headless Chromium, as the accessibility suite."""
 
-import os
-import unittest
-
 from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo import load_demo
-from core.testing_browser import CHROMIUM, CHROMIUM_FLAGS
+from core.testing_browser import BrowserTestCase
 from maturity.models import Round
 from prioritisation.models import PriorityRound
 from services.models import LocalService
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 MAX_TABS = 40
 
 
-class FrameInTheBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not CHROMIUM:
-            message = "Frame browser suite SKIPPED: no Chromium found (apt install chromium)."
-            if os.environ.get("CI"):
-                raise RuntimeError(message)
-            raise unittest.SkipTest(message)
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
-    def setUp(self) -> None:
-        load_demo()
+class FrameInTheBrowserTests(BrowserTestCase):
+    skip_message = "Frame browser suite SKIPPED: no Chromium found (apt install chromium)."
 
     def page_for(self, email: str | None, width: int):
         context = self.browser.new_context(locale="de", viewport={"width": width, "height": 800})

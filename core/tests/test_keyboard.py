@@ -4,44 +4,21 @@ Every step reaches its control with Tab (never a click or a focus() call) and ac
 Enter, Space, arrow keys or typing, in Debian's headless Chromium.
 """
 
-import os
-import unittest
-
 from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from accounts.models import User
-from core.demo import load_demo
-from core.testing_browser import CHROMIUM, CHROMIUM_FLAGS
+from core.testing_browser import BrowserTestCase
 from ideas.models import Idea, Support
 from surveys.models import Answer, Response, Survey
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 MAX_TABS = 80
 
 
-class KeyboardOnlyTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not CHROMIUM:
-            message = "Keyboard suite SKIPPED: no Chromium found (apt install chromium)."
-            if os.environ.get("CI"):
-                raise RuntimeError(message)
-            raise unittest.SkipTest(message)
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
+class KeyboardOnlyTests(BrowserTestCase):
+    skip_message = "Keyboard suite SKIPPED: no Chromium found (apt install chromium)."
 
     def setUp(self) -> None:
-        load_demo()
+        super().setUp()
         self.citizen = User.objects.get(email="buergerin@lindenfeld.example")
         self.client.force_login(self.citizen, backend="django.contrib.auth.backends.ModelBackend")
         self.context = self.browser.new_context(locale="de")
