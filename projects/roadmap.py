@@ -224,7 +224,7 @@ class KpiChart:
     dots: list[tuple[float, float, str]]
     baseline_y: float
     target_y: float
-    width: int = 480
+    width: int = 520  # room for the "target" label right of the plot (x 462)
     height: int = 160
 
 

@@ -372,6 +372,13 @@ class ReportAgreesWithTheRecordsTests(BaseTestCase):
         self.assertEqual(lessons[1:], [["Warum unser Chatbot gescheitert ist", "gescheitert", "Chatbot"]])
         self.assertFalse(content.is_empty)
 
+    def test_key_figures_read_as_numbers_without_needless_decimals(self) -> None:
+        Measurement.objects.filter(measured_on=date(2025, 5, 1)).update(value=Decimal("66.70"))
+        Kpi.objects.filter(name="Online-Anträge").update(target=1000, baseline=Decimal("12.50"))
+        _content, html, _book, _csv = self.report("de")
+        row = sections(html)["kpis"]["tables"][0][1]
+        self.assertEqual(row[2:5], ["12,5", "1.000", "66,7"])
+
     def test_the_csv_has_the_workbooks_project_columns(self) -> None:
         _content, _html, _book, data = self.report("de")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
