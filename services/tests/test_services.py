@@ -235,6 +235,13 @@ class OverviewTests(InventoryTestCase):
         self.assertContains(response, "<table", count=3)
         self.assertContains(response, "Bauen &amp; Wohnen")
 
+    def test_the_chart_writes_shares_in_german(self) -> None:
+        make_local(service=self.birth, level=3, online_url="https://example.org/geburt")
+        self.login(self.council)
+        response = self.client.get(reverse("services:overview"))
+        self.assertContains(response, 'class="chart-value">100,0 %</text>')
+        self.assertNotContains(response, "100.0 %")
+
     def test_an_empty_inventory_says_so(self) -> None:
         LocalService.objects.all().delete()
         self.login(self.staff)
