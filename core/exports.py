@@ -17,9 +17,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
 LEADING_BREAKS = frozenset("\t\r\n")
@@ -74,12 +76,29 @@ def csv_bytes(rows: Iterable[Iterable[object]], *, delimiter: str = ";") -> byte
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+# Dates stay date cells (sortable, computable) but show as a German reader writes them; openpyxl's
+# default would show 2025-03-31.
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+
+
 class SafeSheet:
     def __init__(self, sheet) -> None:
         self._sheet = sheet
 
+    def _cell(self, value: object) -> object:
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(self._sheet, value=value)
+            cell.number_format = DATETIME_FORMAT
+            return cell
+        if isinstance(value, date):
+            cell = WriteOnlyCell(self._sheet, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        return value
+
     def append(self, row: Iterable[object] = ()) -> None:
-        self._sheet.append(safe_row(row))
+        self._sheet.append([self._cell(value) for value in safe_row(row)])
 
 
 class SafeWorkbook:

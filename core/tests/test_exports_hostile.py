@@ -5,6 +5,7 @@ fails when a module starts writing CSV or XLSX without being listed here.
 """
 
 import csv
+import datetime
 import io
 import re
 from datetime import date
@@ -96,6 +97,15 @@ class SafeCellTests(SimpleTestCase):
         self.assertEqual(len(cells), len(HOSTILE) + 1)
         self.assertEqual({cell.data_type for cell in cells}, {"s", "n"})
         self.assertEqual([c.value for c in cells if dangerous(c.value)], [])
+
+    def test_the_workbook_keeps_dates_as_dates_shown_the_german_way(self) -> None:
+        book = SafeWorkbook()
+        local_time = datetime.datetime(2025, 3, 31, 14, 5)  # noqa: DTZ001 - spreadsheet cells hold local time, no zone
+        book.sheet("Blatt").append([datetime.date(2025, 3, 31), local_time, "Text"])
+        day, moment, text = xlsx_cells(book.to_bytes())
+        self.assertEqual((day.value.date(), day.number_format), (datetime.date(2025, 3, 31), "DD.MM.YYYY"))
+        self.assertEqual(moment.number_format, "DD.MM.YYYY HH:MM")
+        self.assertEqual(text.value, "Text")
 
 
 class HostileExportTests(BaseTestCase):
