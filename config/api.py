@@ -28,7 +28,7 @@ from prioritisation.api import router as prioritisation_router
 from projects.api import router as projects_router
 from reports.api import router as reports_router
 from search.api import router as search_router
-from services.api import router as services_router
+from service_inventory.api import router as services_router
 from strategy.api import router as strategy_router
 from surveys.api import router as surveys_router
 

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "prioritisation",
     "projects",
     "lessons",
-    "services",
+    "service_inventory",
     "maturity",
     "learning",
     "reports",

@@ -24,7 +24,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("lessons/", include("lessons.urls")),
     path("search/", include("search.urls")),
-    path("services/", include("services.urls")),
+    path("services/", include("service_inventory.urls")),
     path("maturity/", include("maturity.urls")),
     path("learning/", include("learning.urls")),
     path("reports/", include("reports.urls")),

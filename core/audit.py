@@ -340,7 +340,7 @@ def _can_read_reports(user: User) -> bool:
 
 
 def _can_see_inventory(user: User) -> bool:
-    from services.permissions import can_see_inventory
+    from service_inventory.permissions import can_see_inventory
 
     return can_see_inventory(user)
 

@@ -135,7 +135,7 @@ def projects_data(projects: list[Project]) -> dict[int, dict[str, Any]]:
 def _service_keys(project_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     """OZG-IDs and LeiKa keys of the services a project touches, when the service inventory links them."""
     try:
-        from services.exchange import service_keys_for_projects
+        from service_inventory.exchange import service_keys_for_projects
     except ImportError:
         return {}
     return service_keys_for_projects(project_ids)

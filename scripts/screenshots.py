@@ -58,7 +58,7 @@ def key_pages() -> list[Shot]:
     from maturity.models import Round
     from prioritisation.models import PriorityRound
     from projects.models import Project
-    from services.models import LocalService
+    from service_inventory.models import LocalService
     from surveys.models import Survey
 
     idea = Idea.objects.public().order_by("-pk").first()

@@ -24,7 +24,7 @@ from prioritisation.tests.test_pages import closed_round
 from projects.models import Kpi, Measurement, Milestone, Project
 from reports.content import gather
 from reports.rendering import render_csv, render_xlsx
-from services.testing import make_local, make_ozg, make_service
+from service_inventory.testing import make_local, make_ozg, make_service
 from surveys.models import Question, Survey
 from surveys.services import GivenAnswer, invitations_create, respondent_key, submit_response
 
@@ -46,9 +46,9 @@ NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 COVERED = {
     "ideas/exports.py",
     "ideas/views.py",
-    "services/views.py",
+    "service_inventory/views.py",
     "prioritisation/views.py",
-    "services/exports.py",
+    "service_inventory/exports.py",
     "prioritisation/exports.py",
     "reports/rendering.py",
     "surveys/exports.py",

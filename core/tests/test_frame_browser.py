@@ -8,7 +8,7 @@ from accounts.models import User
 from core.testing_browser import BrowserTestCase
 from maturity.models import Round
 from prioritisation.models import PriorityRound
-from services.models import LocalService
+from service_inventory.models import LocalService
 
 MAX_TABS = 40
 
