@@ -8,6 +8,12 @@ from ninja.security import HttpBearer
 from accounts.models import ApiToken, User
 
 
+class TokenRequest(HttpRequest):
+    """For annotations: a request that `StaffTokenAuth` let in, so `request.auth` is the token's user."""
+
+    auth: User
+
+
 class StaffTokenAuth(HttpBearer):
     """`Authorization: Bearer etp_…` with a token of an active member of the administration."""
 
@@ -41,8 +47,8 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, auth=StaffTokenAuth(), summary="The user the token belongs to")
-def me(request: HttpRequest) -> dict:
-    user: User = request.auth
+def me(request: TokenRequest) -> dict:
+    user = request.auth
     units = [
         {"id": m.unit_id, "name": m.unit.name, "is_lead": m.is_lead} for m in user.memberships.select_related("unit")
     ]

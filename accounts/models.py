@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -46,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
-    units = models.ManyToManyField(
+    units: models.ManyToManyField["OrgUnit", "Membership"] = models.ManyToManyField(
         "OrgUnit",
         through="Membership",
         related_name="members",
@@ -105,6 +105,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def lead_units(self) -> models.QuerySet["OrgUnit"]:
         return self.units.filter(memberships__user=self, memberships__is_lead=True)
+
+
+# Whoever asks (`request.user`): a person with an account or a visitor without one. Permission
+# helpers take it and answer "no" (or 404) for a visitor where the page needs an account.
+type AnyUser = User | AnonymousUser
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):

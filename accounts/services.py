@@ -8,14 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
 from accounts.privacy import mask_logged_fields, run_erasers
+from core.links import absolute_url
 
 # The link of a registration names only the address; salted apart from links of the earlier
 # registration flow, which therefore no longer work.
@@ -31,7 +30,7 @@ def _pending(email: str) -> models.QuerySet[User]:
     )
 
 
-def registration_request(*, email: str, request: HttpRequest) -> None:
+def registration_request(*, email: str) -> None:
     """Send the mail a registration asks for; the page answers the same in every case.
 
     A new address gets a link to choose name and password; nothing is stored before it is
@@ -41,15 +40,15 @@ def registration_request(*, email: str, request: HttpRequest) -> None:
     """
     email = email.lower()
     context = {
-        "login": request.build_absolute_uri(reverse("accounts:login")),
-        "reset": request.build_absolute_uri(reverse("accounts:password_reset")),
+        "login": absolute_url("accounts:login"),
+        "reset": absolute_url("accounts:password_reset"),
     }
     if User.objects.filter(email=email).exists() and not _pending(email).exists():
         subject = _("You already have an Etappe account")
         body = render_to_string("accounts/email/registration_exists.txt", context)
     else:
         token = signing.dumps({"email": email}, salt=REGISTRATION_SALT)
-        context["link"] = request.build_absolute_uri(reverse("accounts:confirm", args=[token]))
+        context["link"] = absolute_url("accounts:confirm", token)
         subject = _("Please confirm your Etappe account")
         body = render_to_string("accounts/email/confirm.txt", context)
     send_mail(subject, body, None, [email])
@@ -145,6 +144,7 @@ def _scrub_audit_trail(user: User, membership_pks: set[str]) -> None:
     for entry in memberships.only("pk", "object_repr"):
         unit = entry.object_repr.split(" @ ", 1)[-1]
         LogEntry.objects.filter(pk=entry.pk).update(object_repr=f"{pseudonym} @ {unit}")
+    assert user.erased_at is not None  # set by user_erase before the trail is scrubbed
     LogEntry.objects.create(
         content_type=user_type,
         object_pk=str(user.pk),

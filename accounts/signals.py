@@ -17,7 +17,7 @@ def revoke_tokens(sender: type[User], instance: User, created: bool, **kwargs) -
     """
     if created or kwargs.get("raw"):
         return
-    if instance._password is not None or not instance.is_active:
+    if instance._password is not None or not instance.is_active:  # type: ignore[attr-defined]  # Django's
         ApiToken.objects.filter(user=instance).revoke()
 
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from accounts.permissions import (
 from accounts.privacy import personal_data
 from accounts.services import registration_email, registration_request, user_erase, user_register
 from core import ratelimit
+from core.access import require
 
 # Failed logins from one address (all accounts together) before further attempts are refused
 # without checking the password: django-axes locks an address *and account* pair, so someone
@@ -77,7 +77,7 @@ def register(request: HttpRequest) -> HttpResponse:
         ):
             form.add_error(None, _("Too many registrations from your network. Please try again in an hour."))
             return render(request, "accounts/register.html", {"form": form}, status=429)
-        registration_request(email=form.cleaned_data["email"], request=request)
+        registration_request(email=form.cleaned_data["email"])
         return render(request, "accounts/register_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/register.html", {"form": form})
 
@@ -164,8 +164,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    if not can_use_api_tokens(request.user):
-        raise PermissionDenied
+    require(can_use_api_tokens(request.user))
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -189,8 +188,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation(request: HttpRequest) -> HttpResponse:
-    if not can_see_organisation(request.user):
-        raise PermissionDenied
+    require(can_see_organisation(request.user))
     units = list(OrgUnit.objects.prefetch_related("memberships__user"))
     children: dict[int | None, list[OrgUnit]] = {}
     for unit in units:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from pydantic import BaseModel
 
@@ -51,7 +52,7 @@ ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/E
 class EtappeAPI(NinjaAPI):
     """Documents the error answers every operation can give, so clients (and schemathesis) know them."""
 
-    def get_openapi_schema(self, *args, **kwargs) -> dict:
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(*args, **kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
         for operations in schema.get("paths", {}).values():

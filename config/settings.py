@@ -8,6 +8,7 @@ HTTPS-only cookies, HSTS and the other deployment checks.
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -75,8 +76,10 @@ INSTALLED_APPS = [
     "learning",
     "reports",
     "exchange",
-    # search comes last: its hooks index what the other apps created (core/plugins.py).
+    # search comes last of the apps: its hooks index what the other apps created (installation/plugins.py).
     "search",
+    # The top floor: demo, generated data, benchmarks, export and import of everything (it uses every app).
+    "installation",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.platform",
+                "municipality.context_processors.platform",
             ],
         },
     },
@@ -313,7 +316,7 @@ AUDITLOG_DISABLE_ON_RAW_SAVE = True  # import_all loads records as they were; it
 
 # Structured logging: JSON lines in production, readable text otherwise.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
@@ -357,9 +360,11 @@ if ETAPPE_ENV == "test":
 
 # The nationwide exchange (exchange/): the address under which this installation is reachable, used
 # in the documents it publishes; limits for reading other installations' feeds.
-# Without it, the address `./etappe demo` serves (PORT, default 8000), so the demo's mails link to it.
-ETAPPE_BASE_URL = os.environ.get("ETAPPE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
-ETAPPE_EXCHANGE = {
+# Without it, the address `./etappe demo` serves (PORT, default 8000), so the demo's mails link to it;
+# in tests the test client's host. Every absolute link is built from it (core.links), never from a request.
+_LOCAL_URL = "http://testserver" if ETAPPE_ENV == "test" else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+ETAPPE_BASE_URL = os.environ.get("ETAPPE_BASE_URL", _LOCAL_URL).rstrip("/")
+ETAPPE_EXCHANGE: dict[str, Any] = {
     "TIMEOUT": float(os.environ.get("ETAPPE_EXCHANGE_TIMEOUT", "10")),
     "MAX_BYTES": int(os.environ.get("ETAPPE_EXCHANGE_MAX_BYTES", str(5 * 1024 * 1024))),
     "CONCURRENCY": int(os.environ.get("ETAPPE_EXCHANGE_CONCURRENCY", "20")),

@@ -4,7 +4,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from config.api import api
+from core.urls import urlpatterns as core_pages
 from core.views import healthz
+from municipality import statement
+from reports.public import progress_home
 
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
@@ -12,8 +15,17 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(static("core/favicon.ico"))
 
 
+# The pages of the frame keep the `core` namespace (core:home, core:accessibility, …); the start page
+# and the accessibility pages come from the apps that know what they show.
+frame_pages = [
+    path("", progress_home, name="home"),
+    *core_pages,
+    path("barrierefreiheit/", statement.accessibility, name="accessibility"),
+    path("leichte-sprache/", statement.easy_language, name="easy_language"),
+]
+
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include((frame_pages, "core"))),
     path("accounts/", include("accounts.urls")),
     path("municipality/", include("municipality.urls")),
     path("strategy/", include("strategy.urls")),

@@ -1,37 +1,41 @@
 """Reading the audit trail that django-auditlog writes for every registered model."""
 
+from __future__ import annotations
+
 import datetime
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, cast
 
 from auditlog.models import LogEntry
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+if TYPE_CHECKING:
+    from accounts.models import AnyUser  # for annotations only: core imports no app
 
 PAGE_SIZE = 25
 HIDDEN_VALUE = _("(not shown)")
 
 
-def can_see_history(user: User) -> bool:
+def can_see_history(user: AnyUser) -> bool:
     """One object's history names colleagues, so it stays inside the administration."""
     return user.is_authenticated and user.is_internal
 
 
-def can_see_audit_log(user: User) -> bool:
+def can_see_audit_log(user: AnyUser) -> bool:
     """The whole trail across all objects: strategy team and administrators."""
     return user.is_authenticated and user.is_strategy_team
 
@@ -54,98 +58,23 @@ def render_history(
     return render(request, "core/history.html", {"object": obj, "page": page, "back_url": back_url})
 
 
-# Access rules of the objects with a history page. Each answers exactly like the object's own page:
-# the object, or Http404 (PermissionDenied where the page answers 403). Imports stay inside, so that
-# core does not import the apps when it is loaded (the same holds for the rules further down).
-
-
-def _public(label: str) -> Callable[[User, int], models.Model]:
-    """Strategy, glossary, fields of action and goals: public pages, anyone may read them."""
-
-    def access(user: User, pk: int) -> models.Model:
-        return get_object_or_404(apps.get_model(label), pk=pk)
-
-    return access
-
-
-def _access_idea(user: User, pk: int) -> models.Model:
-    from ideas.permissions import access_idea
-
-    return access_idea(user, pk)
-
-
-def _participation(label: str) -> Callable[[User, int], models.Model]:
-    def access(user: User, pk: int) -> models.Model:
-        from participation.permissions import can_see_participation
-
-        if not can_see_participation(user):
-            raise PermissionDenied
-        return get_object_or_404(apps.get_model(label), pk=pk)
-
-    return access
-
-
-def _access_project(user: User, pk: int) -> models.Model:
-    from projects.permissions import access_project
-
-    return access_project(user, pk)
-
-
-def _access_survey(user: User, pk: int) -> models.Model:
-    from surveys.models import Survey
-    from surveys.permissions import can_see_survey
-
-    survey = get_object_or_404(Survey, pk=pk)
-    if not can_see_survey(user, survey):
-        raise Http404
-    return survey
-
-
-def _access_lesson(user: User, pk: int) -> models.Model:
-    from lessons.permissions import access_lesson
-
-    return access_lesson(user, pk)
-
-
-def _idea_hidden(user: User, idea: models.Model) -> set[str]:
-    """The reason for hiding is shown on the idea only while it is hidden, to those who moderate."""
-    from ideas.permissions import can_moderate
-
-    return set() if can_moderate(user) else {"hidden_reason"}
-
-
-def _lesson_hidden(user: User, lesson: models.Model) -> set[str]:
-    """The review note is shown on the lesson only to those who may change it."""
-    from lessons.permissions import can_edit_lesson
-
-    return set() if can_edit_lesson(user, lesson) else {"review_note"}
-
-
-def _nothing_hidden(user: User, obj: models.Model) -> set[str]:
+def _nothing_hidden(user: AnyUser, obj: models.Model) -> set[str]:
     return set()
 
 
 @dataclass(frozen=True)
 class HistoryKind:
     model: str
-    access: Callable[[User, int], models.Model]
-    hidden: Callable[[User, models.Model], set[str]] = _nothing_hidden
+    access: Callable[[AnyUser, int], models.Model]
+    hidden: Callable[[AnyUser, models.Model], set[str]] = _nothing_hidden
 
 
-# The objects that have a history page: URL name → model and its access rule. Add new kinds here,
-# with the same rule as the object's own page (core/tests/test_roles.py checks every kind in every state).
-HISTORY_KINDS = {
-    "strategy": HistoryKind("strategy.Strategy", _public("strategy.Strategy")),
-    "term": HistoryKind("strategy.GlossaryEntry", _public("strategy.GlossaryEntry")),
-    "field": HistoryKind("strategy.FieldOfAction", _public("strategy.FieldOfAction")),
-    "goal": HistoryKind("strategy.Goal", _public("strategy.Goal")),
-    "idea": HistoryKind("ideas.Idea", _access_idea, _idea_hidden),
-    "stakeholder": HistoryKind("participation.Stakeholder", _participation("participation.Stakeholder")),
-    "workshop": HistoryKind("participation.Workshop", _participation("participation.Workshop")),
-    "project": HistoryKind("projects.Project", _access_project),
-    "survey": HistoryKind("surveys.Survey", _access_survey),
-    "lesson": HistoryKind("lessons.Lesson", _access_lesson, _lesson_hidden),
-}
+# The objects that have a history page: URL name → model and its access rule, each answering
+# exactly like the object's own page (the object, or Http404; PermissionDenied where the page
+# answers 403). Core knows no app: these three registries are filled when the apps are ready, by
+# the top floor (installation/audit_rules.py), and core/tests/test_roles.py checks every kind in
+# every state.
+HISTORY_KINDS: dict[str, HistoryKind] = {}
 
 # Personal data that no page shows to anyone (the e-mail address of a submitter without an account,
 # when consent was given): never shown in a history or the audit log either.
@@ -164,7 +93,7 @@ def trail_hidden(entry: LogEntry) -> set[str]:
     return TRAIL_HIDDEN.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
 
 
-def history_object(user: User, kind: str, pk: int) -> tuple[models.Model, set[str]]:
+def history_object(user: AnyUser, kind: str, pk: int) -> tuple[models.Model, set[str]]:
     """The object whose history `user` asks for, by the object's own access rule, and the fields
     whose values the user may not see. 404 for unknown kinds and for objects the user may not see."""
     history_kind = HISTORY_KINDS.get(kind)
@@ -251,159 +180,13 @@ class ChangeRow:
     note: str = ""  # a change to a list of references, said in words ("added: …")
 
 
-def _can_open_all(check: Callable[[User], bool]) -> Callable[[User, dict], set]:
-    return lambda user, objects: set(objects) if check(user) else set()
-
-
-def _open_ideas(user: User, objects: dict) -> set:
-    from ideas.models import Idea
-
-    return set(Idea.objects.visible_to(user).filter(pk__in=objects).values_list("pk", flat=True))
-
-
-def _open_comments(user: User, objects: dict) -> set:
-    from ideas.models import Idea, Moderation
-    from ideas.permissions import can_moderate
-
-    ideas = set(
-        Idea.objects.visible_to(user).filter(pk__in={c.idea_id for c in objects.values()}).values_list("pk", flat=True)
-    )
-    moderator = can_moderate(user)
-    return {
-        pk
-        for pk, comment in objects.items()
-        if comment.idea_id in ideas
-        and (moderator or comment.moderation == Moderation.PUBLISHED or comment.author_id == user.pk)
-    }
-
-
-def _open_projects(user: User, objects: dict) -> set:
-    from projects.permissions import can_see_internal_projects
-
-    return {pk for pk, project in objects.items() if project.is_public or can_see_internal_projects(user)}
-
-
-def _open_project_parts(user: User, objects: dict) -> set:
-    """Milestones, key figures and log entries are shown on their project's page."""
-    from projects.permissions import can_see_internal_projects
-
-    return {pk for pk, part in objects.items() if part.project.is_public or can_see_internal_projects(user)}
-
-
-def _open_lessons(user: User, objects: dict) -> set:
-    from lessons.permissions import visible_lessons
-
-    return set(visible_lessons(user).filter(pk__in=objects).values_list("pk", flat=True))
-
-
-def _open_surveys(user: User, objects: dict) -> set:
-    from surveys.permissions import can_see_survey
-
-    return {pk for pk, survey in objects.items() if can_see_survey(user, survey)}
-
-
-def _open_learning_units(user: User, objects: dict) -> set:
-    from learning.permissions import visible_units
-
-    return set(visible_units(user).filter(pk__in=objects).values_list("pk", flat=True))
-
-
-def _open_sessions(user: User, objects: dict) -> set:
-    from learning.permissions import visible_units
-
-    units = set(visible_units(user).filter(pk__in={s.unit_id for s in objects.values()}).values_list("pk", flat=True))
-    return {pk for pk, session in objects.items() if session.unit_id in units}
-
-
-def _open_priority_rounds(user: User, objects: dict) -> set:
-    from prioritisation.permissions import visible_rounds
-
-    return set(visible_rounds(user).filter(pk__in=objects).values_list("pk", flat=True))
-
-
-def _can_see_participation(user: User) -> bool:
-    from participation.permissions import can_see_participation
-
-    return can_see_participation(user)
-
-
-def _can_see_maturity(user: User) -> bool:
-    from maturity.permissions import can_see_maturity
-
-    return can_see_maturity(user)
-
-
-def _can_read_reports(user: User) -> bool:
-    from reports.permissions import can_read_reports
-
-    return can_read_reports(user)
-
-
-def _can_see_inventory(user: User) -> bool:
-    from service_inventory.permissions import can_see_inventory
-
-    return can_see_inventory(user)
-
-
-def _can_see_peers(user: User) -> bool:
-    from exchange.permissions import can_see_peers
-
-    return can_see_peers(user)
-
-
-def _can_manage_accounts(user: User) -> bool:
-    """People have no page of their own; administrators open their account in the Django admin."""
-    return user.is_authenticated and user.is_staff and user.has_perm("accounts.change_user")
-
-
-def _everyone(user: User) -> bool:
-    return True
-
-
 # Which objects a reader may open, by the rule of each object's own page (its app's permission
-# helper), answered for all objects of one kind on a page at once. Objects of kinds not listed have
-# no page of their own: they are named without a link.
-OPEN_RULES: dict[str, Callable[[User, dict], set]] = {
-    "strategy.strategy": _can_open_all(_everyone),
-    "strategy.glossaryentry": _can_open_all(_everyone),
-    "strategy.fieldofaction": _can_open_all(_everyone),
-    "strategy.goal": _can_open_all(_everyone),
-    "ideas.idea": _open_ideas,
-    "ideas.comment": _open_comments,
-    "projects.project": _open_projects,
-    "projects.milestone": _open_project_parts,
-    "projects.kpi": _open_project_parts,
-    "projects.logentry": _open_project_parts,
-    "lessons.lesson": _open_lessons,
-    "surveys.survey": _open_surveys,
-    "learning.learningunit": _open_learning_units,
-    "learning.session": _open_sessions,
-    "participation.stakeholder": _can_open_all(_can_see_participation),
-    "participation.workshop": _can_open_all(_can_see_participation),
-    "maturity.round": _can_open_all(_can_see_maturity),
-    "maturity.questionnaire": _can_open_all(_can_see_maturity),
-    "prioritisation.priorityround": _open_priority_rounds,
-    "reports.councilreport": _can_open_all(_can_read_reports),
-    "services.service": _can_open_all(_can_see_inventory),
-    "services.localservice": _can_open_all(_can_see_inventory),
-    "services.levelchange": _can_open_all(_can_see_inventory),
-    "exchange.peer": _can_open_all(_can_see_peers),
-    "accounts.user": _can_open_all(_can_manage_accounts),
-}
-
-
-def _dimension_titles(keys: set[str]) -> dict[str, str]:
-    """Maturity dimensions are referred to by their key; the newest questionnaire names them."""
-    from maturity.models import Dimension
-
-    dimensions = Dimension.objects.filter(key__in=keys).order_by("questionnaire__version", "pk")
-    return {dimension.key: dimension.title for dimension in dimensions}
-
+# helper), answered for all objects of one kind on a page at once: model label → rule. Objects of
+# kinds not listed have no page of their own: they are named without a link.
+OPEN_RULES: dict[str, Callable[[AnyUser, dict], set]] = {}
 
 # Fields that name another object by a key rather than a reference: key → name, for all keys at once.
-KEYED_REFERENCES: dict[str, Callable[[set[str]], dict[str, str]]] = {
-    "dimension_key": _dimension_titles,
-}
+KEYED_REFERENCES: dict[str, Callable[[set[str]], dict[str, str]]] = {}
 
 
 # Kinds of object whose own name (`__str__`) is made of keys and raw numbers: an object that still
@@ -415,8 +198,9 @@ OBJECT_NAME_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def _url_of(obj: models.Model) -> str:
-    if isinstance(obj, User):
-        return reverse("admin:accounts_user_change", args=[obj.pk])
+    if isinstance(obj, get_user_model()):
+        meta = obj._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
 
 
@@ -434,10 +218,11 @@ def _name_parts(model: type[models.Model], depth: int = 2) -> list[str]:
     registration is named after its session, which is named after its learning offer)."""
     parts = []
     for field in model._meta.concrete_fields:
-        if field.is_relation and not field.null and field.related_model is not model:
+        related = field.related_model
+        if field.is_relation and not field.null and related is not None and related is not model:
             parts.append(field.name)
             if depth > 1:
-                parts += [f"{field.name}__{part}" for part in _name_parts(field.related_model, depth - 1)]
+                parts += [f"{field.name}__{part}" for part in _name_parts(related, depth - 1)]
     return parts
 
 
@@ -445,7 +230,7 @@ class ObjectNames:
     """The objects the entries of one page refer to, loaded with one query per kind of object,
     and which of them the reader may open."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: AnyUser) -> None:
         self.user = user
         self.wanted: dict[type[models.Model], set] = defaultdict(set)
         self.found: dict[type[models.Model], dict] = {}
@@ -464,7 +249,7 @@ class ObjectNames:
 
     def want(self, model: type[models.Model] | None, raw: object) -> None:
         pk = _to_pk(model, raw) if model is not None else None
-        if pk is not None:
+        if model is not None and pk is not None:
             self.wanted[model].add(pk)
 
     def load(self) -> None:
@@ -489,7 +274,7 @@ class ObjectNames:
             return None
         parts = []
         for name in fields:
-            field = obj._meta.get_field(name)
+            field = cast(models.Field, obj._meta.get_field(name))  # OBJECT_NAME_FIELDS names concrete fields
             if field.is_relation:
                 parts.append(str(getattr(obj, name)))
             elif name in KEYED_REFERENCES:
@@ -513,7 +298,7 @@ class ObjectNames:
         url = self.url(obj)
         # An object the reader may not open is not named either (a pending idea's title); people are
         # named everywhere in the trail, they only lack a page of their own.
-        if not url and model is not User and model._meta.label_lower in OPEN_RULES:
+        if not url and model is not get_user_model() and model._meta.label_lower in OPEN_RULES:
             return Shown(str(HIDDEN_VALUE))
         return Shown(str(obj), url)
 
@@ -522,9 +307,10 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a field removed since the entry was written
         return None
+    return cast(models.Field, field)  # auditlog records concrete and many-to-many fields only
 
 
 def is_shown(model: type[models.Model] | None, field: models.Field | None, name: str) -> bool:
@@ -635,7 +421,7 @@ def _reference_model(field: models.Field | None) -> type[models.Model] | None:
     return None
 
 
-def _fields_of(entry: LogEntry) -> list[tuple[str, models.Field | None, object]]:
+def _fields_of(entry: LogEntry) -> list[tuple[str, models.Field | None, list | dict]]:
     model = entry.content_type.model_class()
     rows = []
     for name, values in entry.changes_dict.items():
@@ -652,7 +438,7 @@ def _m2m_note(values: dict) -> str:
     return str(_("added: %(objects)s")) % {"objects": objects}
 
 
-def describe_entries(entries: Iterable[LogEntry], *, user: User, hidden: Callable[[LogEntry], set[str]]) -> None:
+def describe_entries(entries: Iterable[LogEntry], *, user: AnyUser, hidden: Callable[[LogEntry], set[str]]) -> None:
     """Prepare entries for reading: `entry.change_rows` (ChangeRow, in the model's field order as
     recorded), `entry.shown_object` (the object, linked if the reader may open it, or saying that it no
     longer exists) and `entry.shown_actor`. A fixed number of queries, whatever the number of entries.
@@ -663,7 +449,7 @@ def describe_entries(entries: Iterable[LogEntry], *, user: User, hidden: Callabl
     names = ObjectNames(user)
     for entry in entries:
         names.want(entry.content_type.model_class(), entry.object_pk)
-        names.want(User, entry.actor_id)
+        names.want(get_user_model(), entry.actor_id)
         for name, field, values in _fields_of(entry):
             if isinstance(values, dict):
                 continue

@@ -9,17 +9,25 @@ would store a str beginning with "=" as a live formula, so XLSX cells need this 
 CSV cells. It also drops the control characters an XLSX file cannot hold (openpyxl refuses them).
 Numbers, dates and empty cells pass unchanged.
 
-Exports write through `safe_row`, `SafeCsvWriter` or `SafeWorkbook`, never straight into a csv
-writer or an openpyxl sheet (core/tests/test_exports_hostile.py checks every export).
+An export only says what it holds: a `Table` (column headers, rows, the sheet's name) or several.
+This module writes them, and nothing else writes a csv or an openpyxl sheet
+(core/tests/test_exports_hostile.py checks every export): `csv_response` and `xlsx_response` (or
+`table_response` for one table in either format) give the download, `csv_bytes` and `xlsx_bytes`
+the file's content (for files that are kept, such as council reports), `dated_filename` its name.
+CSV is UTF-8 with a BOM and semicolons, so German Excel opens it as it is.
 """
 
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -27,6 +35,31 @@ FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
 LEADING_BREAKS = frozenset("\t\r\n")
 # What XML 1.0 (and so XLSX) cannot hold; openpyxl raises IllegalCharacterError for these.
 UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"  # lets Excel recognise UTF-8
+DELIMITER = ";"
+
+
+@dataclass(frozen=True)
+class Table:
+    """What an export holds: column headers and rows, and the name of its sheet in a workbook.
+
+    `above` are lines before the header (a workbook's title and notes). With a
+    `decimal_separator`, the CSV writes floats with it (German spreadsheet programs read "2,5" as
+    a number); a workbook keeps them numbers anyway.
+    """
+
+    header: Sequence[object]
+    rows: Iterable[Iterable[object]]
+    title: str = ""
+    above: Sequence[Sequence[object]] = ()
+    decimal_separator: str = ""
+
+    def lines(self) -> Iterator[Iterable[object]]:
+        yield from self.above
+        yield self.header
+        yield from self.rows
 
 
 def safe_cell(value: object) -> object:
@@ -46,14 +79,11 @@ def safe_row(values: Iterable[object]) -> list[object]:
 
 
 class SafeCsvWriter:
-    """A csv writer (or one made for a stream) that writes every cell through `safe_cell`.
+    """A csv writer for a stream that writes every cell through `safe_cell`; floats with the
+    `decimal_separator` if there is one (they are numbers, not text, and are not escaped)."""
 
-    With a `decimal_separator`, floats are written with it (German spreadsheet programs read
-    "2,5" as a number); they are numbers, not text, and are not escaped.
-    """
-
-    def __init__(self, target, *, delimiter: str = ";", decimal_separator: str = "") -> None:
-        self._writer = target if hasattr(target, "writerow") else csv.writer(target, delimiter=delimiter)
+    def __init__(self, stream, *, decimal_separator: str = "") -> None:
+        self._writer = csv.writer(stream, delimiter=DELIMITER)
         self._separator = decimal_separator
 
     def writerow(self, row: Iterable[object]) -> None:
@@ -69,11 +99,15 @@ class SafeCsvWriter:
             self.writerow(row)
 
 
-def csv_bytes(rows: Iterable[Iterable[object]], *, delimiter: str = ";") -> bytes:
-    """UTF-8 with a BOM and semicolons, so German Excel opens the file as it is."""
+def _write_csv(stream, table: Table) -> None:
+    stream.write(BOM)
+    SafeCsvWriter(stream, decimal_separator=table.decimal_separator).writerows(table.lines())
+
+
+def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
-    SafeCsvWriter(out, delimiter=delimiter).writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    _write_csv(out, table)
+    return out.getvalue().encode("utf-8")
 
 
 # Dates stay date cells (sortable, computable) but show as a German reader writes them; openpyxl's
@@ -114,3 +148,41 @@ class SafeWorkbook:
         out = io.BytesIO()
         self._book.save(out)
         return out.getvalue()
+
+
+def xlsx_bytes(tables: Iterable[Table]) -> bytes:
+    """A workbook with one sheet per table, in their order."""
+    book = SafeWorkbook()
+    for table in tables:
+        sheet = book.sheet(table.title)
+        for line in table.lines():
+            sheet.append(line)
+    return book.to_bytes()
+
+
+def dated_filename(stem: str, fmt: str) -> str:
+    """`ideen-2025-03-31.csv`: the name with the day of the export."""
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def csv_response(table: Table, *, filename: str) -> HttpResponse:
+    # Written into the response as it goes, so no second copy of a long file is held.
+    response = HttpResponse(content_type=CSV_TYPE)
+    _write_csv(response, table)
+    return _attachment(response, filename)
+
+
+def xlsx_response(tables: Iterable[Table], *, filename: str) -> HttpResponse:
+    return _attachment(HttpResponse(xlsx_bytes(tables), content_type=XLSX_TYPE), filename)
+
+
+def table_response(fmt: str, table: Table, *, filename: str) -> HttpResponse:
+    """One table as a CSV file (any `fmt` but "xlsx") or as a workbook with one sheet."""
+    if fmt == "xlsx":
+        return xlsx_response([table], filename=filename)
+    return csv_response(table, filename=filename)

@@ -6,6 +6,7 @@ Django's `Atom1Feed` marks every summary `type="html"`: a feed reader then rende
 """
 
 import re
+from typing import Any, overload
 
 from django.utils.feedgenerator import Atom1Feed
 
@@ -13,6 +14,10 @@ from django.utils.feedgenerator import Atom1Feed
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+@overload
+def xml_text(value: str) -> str: ...
+@overload
+def xml_text(value: str | None) -> str | None: ...
 def xml_text(value: str | None) -> str | None:
     """`value` without the characters XML 1.0 cannot carry (a feed shows the rest as it is)."""
     return _XML_FORBIDDEN.sub("", value) if value is not None else None
@@ -21,11 +26,12 @@ def xml_text(value: str | None) -> str | None:
 class TextAtom1Feed(Atom1Feed):
     """Atom 1.0 with `<summary type="text">`: user text reaches feed readers as plain text."""
 
-    def add_item(self, title, link, description, **kwargs) -> None:
+    # Django's Feed passes everything after the description by keyword, as Atom1Feed takes it.
+    def add_item(self, title: Any, link: str, description: Any, **kwargs: Any) -> None:  # type: ignore[override]
         kwargs["categories"] = [xml_text(str(category)) for category in kwargs.get("categories") or ()]
         super().add_item(xml_text(str(title)), link, xml_text(description), **kwargs)
 
-    def add_item_elements(self, handler, item) -> None:
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})

@@ -16,7 +16,7 @@ class HoneypotMixin(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if cleaned.get("homepage_url"):
             # A form-wide error: the field itself is invisible, so the message goes on top.
             raise forms.ValidationError(_("Your submission looks automated and was not accepted."))

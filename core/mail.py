@@ -7,7 +7,7 @@ failing mail server never turns a change that was saved into an error page, and 
 rolled back sends nothing.
 
 Every e-mail about an object (an idea, a lesson, a learning session) links to it with
-`absolute_url` (ETAPPE_BASE_URL and the object's path). The console backend of development and the
+`core.links.absolute_url` (ETAPPE_BASE_URL and the object's path). The console backend of development and the
 demo (`ConsoleBackend`) prints each message decoded, so a long link is not cut by
 quoted-printable soft line breaks; what goes out over SMTP is the standard MIME message.
 """
@@ -15,7 +15,6 @@ quoted-printable soft line breaks; what goes out over SMTP is the standard MIME 
 import re
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.console import EmailBackend as DjangoConsoleBackend
 from django.db import transaction
@@ -36,13 +35,6 @@ def header_text(value: object, *, max_length: int = SUBJECT_MAX) -> str:
     if len(text) > max_length:
         text = text[: max_length - 1].rstrip() + "…"
     return text
-
-
-def absolute_url(target: object) -> str:
-    """The full address of a page of this installation (a path, or an object with
-    `get_absolute_url`), for e-mails that are read outside the platform."""
-    path = target if isinstance(target, str) else target.get_absolute_url()
-    return settings.ETAPPE_BASE_URL + path
 
 
 def _message(subject: str, body: str, recipients: list[str], attachments: Sequence[Attachment]) -> EmailMessage:

@@ -81,7 +81,7 @@ class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:
-        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+        if getattr(settings, "AUDITLOG_DISABLE_REMOTE_ADDR", False):  # auditlog's setting, off by default
             return None
         return client_address_or_none(request)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from xml.etree.ElementTree import ParseError
 
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -157,7 +158,7 @@ def _collect(source: Iterable[Sequence[object]], max_rows: int, max_columns: int
     return rows
 
 
-def match_choice(value: str, choices: type, label: str) -> tuple[str | None, str | None]:
+def match_choice(value: str, choices: type[models.Choices], label: str) -> tuple[str | None, str | None]:
     wanted = value.strip().casefold()
     for member in choices:
         names = {member.value.casefold()}

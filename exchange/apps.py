@@ -23,7 +23,8 @@ class ExchangeConfig(AppConfig):
         privacy.register()
         checks.register(check_allowed_networks, checks.Tags.security)
 
-        # The outbox follows every change of what is published (index maintenance, not business logic).
+        # The outbox follows every change of what is published (index maintenance, not business logic),
+        # rebuilt after commit (exchange.publishing.refresh_later; docs/architecture.md, "Derived data").
         def project_changed(sender, instance, **kwargs) -> None:
             refresh_later("project", instance.pk)
 

@@ -7,7 +7,7 @@ loopback server playing the peers.
 from django.db import connection
 from django.test import Client
 
-from bench.measure import Result, measure_page, percentile, time_calls
+from core.benchmarking import Result, measure_page, percentile, time_calls
 from exchange.models import Publication, ReceivedItem
 from exchange.received import search_received
 from exchange.similar import similar_items

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 
+from core.links import absolute_url
 from lessons.models import Lesson
 from municipality.models import Municipality
 from projects.models import Decision, Kpi, Measurement, Milestone, Project
@@ -35,10 +36,6 @@ def _date(value) -> str | None:
 
 def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
-
-
-def _url(path: str) -> str:
-    return settings.ETAPPE_BASE_URL + path
 
 
 def publisher() -> dict[str, Any]:
@@ -127,7 +124,7 @@ def projects_data(projects: list[Project]) -> dict[int, dict[str, Any]]:
                 }
                 for k in project.kpis.all()
             ],
-            "url": _url(project.get_absolute_url()),
+            "url": absolute_url(project),
         }
     return documents
 
@@ -168,7 +165,7 @@ def lessons_data(lessons: list[Lesson]) -> dict[int, dict[str, Any]]:
             "tags": [tag.name for tag in lesson.tags.all()],
             "fields_of_action": [field.title for field in lesson.fields_of_action.all()],
             "published_at": lesson.published_at.isoformat() if lesson.published_at else None,
-            "url": _url(lesson.get_absolute_url()),
+            "url": absolute_url(lesson),
         }
     return documents
 

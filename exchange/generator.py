@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.generator import ACTIONS, REASONS, SUBJECTS
+from core.sample_text import ACTIONS, REASONS, SUBJECTS
 from exchange.models import Peer, ReceivedItem
 from exchange.publishing import publications_refresh
 

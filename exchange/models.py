@@ -125,7 +125,7 @@ class ReceivedItem(models.Model):
     remote_changed_at = models.DateTimeField()
     received_at = models.DateTimeField(default=timezone.now)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
-    # Dense multilingual-e5 vector of title and summary (384 float32, as ideas.embeddings stores it),
+    # Dense multilingual-e5 vector of title and summary (384 float32, as core.similarity stores it),
     # computed in the background (exchange.similar); cleared when the text changes. `embedded_at`
     # tells the in-memory index of "who has done this before?" that it is out of date.
     embedding = models.BinaryField(null=True, editable=False)

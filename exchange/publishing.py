@@ -76,6 +76,13 @@ def _refresh_batch(kind: str, ids: list[int], shared: set[int], key) -> int:
 
 
 def refresh_later(kind: str, local_id: int) -> None:
+    """Rebuild this object's document once the current transaction has committed.
+
+    The rule for the outbox (docs/architecture.md, "Derived data"): after commit, never inside the
+    change. A project's document is built from the project and its milestones, key figures,
+    decisions and fields of action, which a form saves one after another; built after commit it
+    holds what was committed, and building it can neither slow down nor undo the change.
+    """
     transaction.on_commit(lambda: _refresh_logged(kind, local_id))
 
 

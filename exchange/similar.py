@@ -1,6 +1,6 @@
 """“Who has done this before?”: received projects and lessons similar to a local idea or project.
 
-Two signals, combined the way ideas/similarity.py combines them:
+Two signals, combined by core/similarity.py as for similar ideas (ideas/similarity.py):
 
 - lexical: one OR query over the text's most telling words (German full text with its GIN index
   on PostgreSQL, word matching on SQLite) yields a capped set of candidates, scored by the cosine
@@ -10,7 +10,7 @@ Two signals, combined the way ideas/similarity.py combines them:
   default 50,000), z-scored over that matrix; vectors stored since the last look are merged in.
 
 Both on one scale: the cosine in standard deviations above an unrelated pair (the reference values
-of ideas/similarity.py, not the spread of whatever the index holds: in the demo's six items the
+of core/similarity.py, not the spread of whatever the index holds: in the demo's six items the
 least unrelated one always stood out) plus LEXICAL_WEIGHT times the word cosine. An item is shown
 only when it reaches SHOW_FROM; judged by words alone (no model, or no vector), its word cosine
 must reach SHOW_FROM_WORDS. Both were chosen on hand-written pairs that must and must not match
@@ -26,12 +26,11 @@ pairs the sparse terms lift recall@5 from 0.83 to 0.88, but they would more than
 memory of a hub's index (see docs/exchange.md).
 """
 
-import math
 import os
-import re
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -42,18 +41,23 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exchange.models import ReceivedItem, ReceivedItemQuerySet
-from ideas.embeddings import (
+from core.similarity import (
     DIMENSIONS,
     Embedder,
-    embed_texts,
+    EmbedRun,
+    TextVectors,
+    dense_deviations,
+    dense_query,
+    embed_in_batches,
+    embedding_text,
     from_bytes,
     get_embedder,
-    idea_text,
-    single_threaded,
+    shown,
+    word_cosine,
 )
-from ideas.similarity import dense_deviations
-from ideas.text import STOP_WORDS, stem, stems_of
+from core.similarity import fused_scores as fuse
+from core.text import stems_of, telling_words
+from exchange.models import ReceivedItem, ReceivedItemQuerySet
 
 DEFAULT_INDEX_SIZE = 50_000
 EMBED_BATCH = 64
@@ -71,7 +75,6 @@ LEXICAL_WEIGHT = 0.3
 # scored on the sparse terms, which add the most to a duplicate idea's score.
 SHOW_FROM = 2.5
 SHOW_FROM_WORDS = 0.2
-_WORD = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+")
 
 
 @dataclass(frozen=True)
@@ -98,20 +101,11 @@ def index_size() -> int:
 
 
 def item_text(title: str, summary: str) -> str:
-    return idea_text(title, summary)
+    """What of a received item is embedded."""
+    return embedding_text(title, summary)
 
 
 # Lexical --------------------------------------------------------------------------------------
-
-
-def _query_words(text: str) -> dict[str, str]:
-    """The text's content words by their stem, as written (the first spelling of each stem)."""
-    words: dict[str, str] = {}
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        if len(word) > 2 and word.lower() not in STOP_WORDS:
-            words.setdefault(stem(word.lower()), word)
-    return words
 
 
 def _candidates(words: list[str]) -> list[tuple[int, str, str]]:
@@ -136,7 +130,7 @@ def _candidates(words: list[str]) -> list[tuple[int, str, str]]:
 
 def lexical_scores(text: str) -> tuple[dict[int, float], dict[int, tuple[str, ...]]]:
     """Cosine of stem sets for items sharing a telling word, and the words each one shares."""
-    query = _query_words(text)
+    query = telling_words(text)
     probe = sorted({w.lower() for w in query.values() if len(w) >= 4}, key=lambda w: (-len(w), w))[:PROBE_WORDS]
     if not probe:
         return {}, {}
@@ -146,7 +140,7 @@ def lexical_scores(text: str) -> tuple[dict[int, float], dict[int, tuple[str, ..
         document = stems_of(f"{title} {summary}")
         shared = query.keys() & document
         if shared:
-            scores[pk] = len(shared) / math.sqrt(len(query) * len(document))
+            scores[pk] = word_cosine(len(shared), len(query), len(document))
             shared_words[pk] = tuple(sorted((query[s] for s in shared), key=lambda w: (-len(w), w))[:3])
     return scores, shared_words
 
@@ -283,8 +277,7 @@ _index = _ReceivedIndex()
 @lru_cache(maxsize=256)
 def _query_vector(text: str, embedder: Embedder) -> np.ndarray:
     """The panel of one idea is asked for on every view of its page: its vector is computed once."""
-    single_threaded()
-    return np.asarray(embedder.query(text), dtype=np.float32).reshape(-1)
+    return dense_query(embedder, text)
 
 
 def semantic_scores(text: str, *, top: int = SEMANTIC_TOP) -> tuple[dict[int, float], np.ndarray]:
@@ -310,19 +303,16 @@ def fused_scores(
     """Each candidate's score on the semantic scale (shown from SHOW_FROM on), and those judged by meaning.
 
     An item the index holds is judged by meaning and words together; one it does not hold (no model,
-    no vector yet, older than the index window) by its word cosine, which counts SHOW_FROM /
-    SHOW_FROM_WORDS times so that both kinds reach the bar at the same point and sort together.
+    no vector yet, older than the index window) by its word cosine (see core.similarity.fused_scores).
     """
-    candidates = np.fromiter(lexical, dtype=np.int64, count=len(lexical))
-    by_meaning = semantic.keys() | set(candidates[np.isin(candidates, indexed)].tolist())
-    scores = {}
-    for pk in lexical.keys() | semantic.keys():
-        if pk in by_meaning:
-            # Outside the semantic top list an item is far from the bar on that side: counted as unrelated (0).
-            scores[pk] = semantic.get(pk, 0.0) + LEXICAL_WEIGHT * lexical.get(pk, 0.0)
-        else:
-            scores[pk] = SHOW_FROM / SHOW_FROM_WORDS * lexical[pk]
-    return scores, by_meaning
+    return fuse(
+        lexical,
+        semantic,
+        indexed,
+        lexical_weight=LEXICAL_WEIGHT,
+        show_from=SHOW_FROM,
+        show_from_words=SHOW_FROM_WORDS,
+    )
 
 
 def similar_items(text: str, *, limit: int = 5) -> list[SimilarItem]:
@@ -332,10 +322,8 @@ def similar_items(text: str, *, limit: int = 5) -> list[SimilarItem]:
         return []
     lexical, shared_words = lexical_scores(text)
     combined, by_meaning = fused_scores(lexical, *semantic_scores(text))
-    close = [(pk, score) for pk, score in combined.items() if score >= SHOW_FROM]
-    ranked = sorted(close, key=lambda i: (-i[1], -i[0]))
     # A few spare ones in case some were withdrawn since the index was built.
-    ranked = ranked[: limit * 3]
+    ranked = shown(combined, show_from=SHOW_FROM)[: limit * 3]
     rows = ReceivedItem.objects.current().filter(pk__in=[pk for pk, _ in ranked]).defer("embedding", "document")
     items = {item.pk: item for item in rows}
     found = [
@@ -354,14 +342,6 @@ def similar_items(text: str, *, limit: int = 5) -> list[SimilarItem]:
 # Embedding in the background ------------------------------------------------------------------
 
 
-@dataclass
-class EmbedRun:
-    tried: int = 0
-    stored: int = 0
-    seconds: float = 0.0
-    batches: list[int] = field(default_factory=list)
-
-
 def pending() -> ReceivedItemQuerySet:
     """Current items inside the index window (the newest ETAPPE_EXCHANGE_SIMILAR_INDEX_SIZE) without a vector.
 
@@ -378,23 +358,19 @@ def received_embed_pending(*, limit: int | None = None, batch_size: int = EMBED_
     a sync that changed the item meanwhile (and cleared its vector) is never overwritten with the
     vector of the old text, and running this twice does no harm.
     """
-    run = EmbedRun()
     if get_embedder() is None:
-        return run
-    started = time.perf_counter()
-    while limit is None or run.tried < limit:
-        size = batch_size if limit is None else min(batch_size, limit - run.tried)
-        batch = list(pending().order_by("-remote_changed_at", "-id").values_list("pk", "title", "summary")[:size])
-        if not batch:
-            break
-        vectors = embed_texts([item_text(title, summary) for _, title, summary in batch])
-        if vectors is None:
-            break
-        run.stored += _store_vectors(batch, [v.dense for v in vectors])
-        run.tried += len(batch)
-        run.batches.append(len(batch))
-    run.seconds = time.perf_counter() - started
-    return run
+        return EmbedRun()
+
+    def next_batch(size: int) -> list[tuple[int, str, str]]:
+        return list(pending().order_by("-remote_changed_at", "-id").values_list("pk", "title", "summary")[:size])
+
+    def store(batch: Sequence[tuple[int, str, str]], vectors: list[TextVectors]) -> int:
+        return _store_vectors(list(batch), [v.dense for v in vectors])
+
+    def text_of(row: tuple[int, str, str]) -> str:
+        return item_text(row[1], row[2])
+
+    return embed_in_batches(next_batch, text_of, store, limit=limit, batch_size=batch_size)
 
 
 def _store_vectors(batch: list[tuple[int, str, str]], vectors: list[bytes]) -> int:

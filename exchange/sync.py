@@ -239,7 +239,9 @@ def sync_peers(
     """Sync these peers (default: every active peer whose back-off has run out).
 
     When items were stored, the background task that embeds them for "who has done this before?"
-    is queued (`embed=False` leaves that out, e.g. to time the sync alone).
+    is queued (`embed=False` leaves that out, e.g. to time the sync alone): each page of a feed is
+    stored in a transaction of its own, so all are committed by then (the rule for embeddings,
+    docs/architecture.md, "Derived data").
     """
     peers = list(Peer.objects.due()) if peers is None else peers
     if not peers:

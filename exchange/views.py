@@ -2,16 +2,17 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.editing import confirm_delete_view
+from core.access import require
+from core.editing import delete_view
+from core.http import HtmxHttpRequest
 from core.ratelimit import allow
 from exchange.forms import ExchangeSearchForm, FollowForm, PeerForm
 from exchange.models import Follow, Peer, ReceivedItem
@@ -28,11 +29,6 @@ from projects.models import Project
 NUMBER = re.compile(r"[0-9]{1,12}")
 
 PAGE_SIZE = 20
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def exchange_index(request: HttpRequest) -> HttpResponse:
@@ -75,7 +71,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_adopt(request.user))
+    require(can_adopt(request.user))
     item = access_item(request.user, pk)
     idea = item_adopt(item=item, by=request.user)
     messages.success(request, _("The idea was added to our idea pool. Now adapt it to our town."))
@@ -96,7 +92,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/directory.html", {"states": states})
 
 
-def similar_panel(request: HttpRequest) -> HttpResponse:
+def similar_panel(request: HtmxHttpRequest) -> HttpResponse:
     """ "Who has done this before?" for a local idea or project (an htmx fragment, or a page without JavaScript)."""
     template = "exchange/_similar.html" if request.htmx else "exchange/similar_page.html"
     # Each uncached subject costs an embedding: without an account, an address may ask as often
@@ -118,10 +114,10 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def peer_list(request: HttpRequest) -> HttpResponse:
-    _require(can_see_peers(request.user))
+    require(can_see_peers(request.user))
     form = PeerForm(request.POST or None) if can_manage_peers(request.user) else None
     if request.method == "POST":
-        _require(form is not None)
+        require(form is not None)
         if form.is_valid():
             try:
                 peer = peer_add(url=form.cleaned_data["url"], by=request.user)
@@ -152,7 +148,7 @@ def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def peer_sync(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_peers(request.user))
+    require(can_manage_peers(request.user))
     peer = access_peer(request.user, pk)
     outcome = sync_peers([peer])[0]
     if outcome.ok:
@@ -169,7 +165,7 @@ def peer_sync(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def peer_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_peers(request.user))
+    require(can_manage_peers(request.user))
     peer = access_peer(request.user, pk)
     peer.active = not peer.active
     peer.save(update_fields=["active"])
@@ -179,23 +175,18 @@ def peer_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(peer)
 
 
-@login_required
-def peer_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_peers(request.user))
-    peer = access_peer(request.user, pk)
-    return confirm_delete_view(
-        request,
-        obj=peer,
-        cancel_url=peer.get_absolute_url(),
-        success_url=reverse("exchange:peers"),
-        consequences=_("Everything received from it is deleted too; ideas adopted from it stay."),
-    )
+peer_delete = delete_view(
+    access_peer,
+    allowed=can_manage_peers,
+    list_url="exchange:peers",
+    consequences=gettext_lazy("Everything received from it is deleted too; ideas adopted from it stay."),
+)
 
 
 @login_required
 def activity(request: HttpRequest) -> HttpResponse:
     """What the municipalities and topics one follows have done lately."""
-    _require(can_follow(request.user))
+    require(can_follow(request.user))
     follows = list(Follow.objects.filter(user=request.user))
     condition = Q(pk__in=[])
     for each in follows:
@@ -211,7 +202,7 @@ def activity(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def follow_view(request: HttpRequest) -> HttpResponse:
-    _require(can_follow(request.user))
+    require(can_follow(request.user))
     form = FollowForm(request.POST)
     if form.is_valid():
         try:

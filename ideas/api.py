@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from config.pagination import Pagination
 from core.ratelimit import allow
 from ideas.models import Comment, Idea
@@ -82,14 +82,10 @@ class SupportOut(Schema):
 @router.get("/ideas", response=list[IdeaOut], summary="Published ideas, newest first")
 @paginate(Pagination)
 def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> list:
-    ideas = Idea.objects.public().order_by("-submitted_at", "-pk")
-    if filters.status:
-        ideas = ideas.filter(status=filters.status)
-    if filters.source:
-        ideas = ideas.filter(source=filters.source)
-    if filters.field_of_action:
-        ideas = ideas.filter(field_of_action_id=filters.field_of_action)
-    return ideas
+    ideas = Idea.objects.public().filter_by(
+        status=filters.status or "", source=filters.source or "", field_of_action=filters.field_of_action
+    )
+    return ideas.sorted_by("newest")
 
 
 @router.get(
@@ -124,7 +120,7 @@ def idea_comments(request: HttpRequest, idea_id: int) -> list:
     auth=StaffTokenAuth(),
     summary="Support an idea as the token's user (idempotent)",
 )
-def idea_support_api(request: HttpRequest, idea_id: int) -> dict:
+def idea_support_api(request: TokenRequest, idea_id: int) -> dict:
     outcome = idea_support_in(supportable_ideas(), pk=idea_id, user=request.auth)
     if not outcome.found:
         raise Http404

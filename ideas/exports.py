@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import SafeCsvWriter, SafeWorkbook
+from core.exports import Table
 from ideas.models import Idea
 
 
@@ -39,16 +39,5 @@ def _rows(ideas: QuerySet[Idea]) -> Iterator[list]:
         ]
 
 
-def ideas_csv(ideas: QuerySet[Idea], writer) -> None:
-    writer = SafeCsvWriter(writer)
-    writer.writerow(_header())
-    writer.writerows(_rows(ideas))
-
-
-def ideas_xlsx(ideas: QuerySet[Idea]) -> bytes:
-    workbook = SafeWorkbook()
-    sheet = workbook.sheet(_("Ideas"))
-    sheet.append(_header())
-    for row in _rows(ideas):
-        sheet.append(row)
-    return workbook.to_bytes()
+def ideas_table(ideas: QuerySet[Idea]) -> Table:
+    return Table(_header(), _rows(ideas), title=_("Ideas"))

@@ -7,8 +7,9 @@ from django.utils.translation import pgettext_lazy
 
 from core.honeypot import HoneypotMixin
 from core.tables import MAX_BYTES
-from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, TRANSITIONS, Idea
+from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea
 from ideas.permissions import merge_targets
+from ideas.workflow import TRANSITIONS
 from strategy.models import FieldOfAction
 
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")

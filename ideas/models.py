@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ideas.text import stems_of
+from core.querysets import ListQuerySet
+from core.text import stems_of
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -23,7 +24,14 @@ class Moderation(models.TextChoices):
     HIDDEN = "hidden", _("hidden by a moderator")
 
 
-class IdeaQuerySet(models.QuerySet["Idea"]):
+class IdeaQuerySet(ListQuerySet["Idea"]):
+    SORTS = {
+        "newest": ("-submitted_at", "-pk"),
+        "supported": ("-support_count", "-submitted_at", "-pk"),
+        "activity": ("-last_activity_at", "-pk"),
+    }
+    DEFAULT_SORT = "newest"
+
     def public(self) -> "IdeaQuerySet":
         return self.filter(moderation=Moderation.PUBLISHED)
 
@@ -39,6 +47,14 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
 
     def awaiting_moderation(self) -> "IdeaQuerySet":
         return self.filter(moderation=Moderation.PENDING)
+
+    def filter_by(self, *, status: str = "", source: str = "", field_of_action=None, q: str = "") -> "IdeaQuerySet":
+        """The idea list's filters (page, export and API); an empty value filters nothing.
+        `field_of_action` is a field or its id; `q` finds every word by its stem or in the title."""
+        ideas = self.filter_given(status=status, field_of_action=field_of_action, source=source)
+        for stem in stems_of(q):
+            ideas = ideas.filter(Q(search_stems__contains=stem) | Q(title__icontains=stem))
+        return ideas
 
 
 class Idea(models.Model):
@@ -163,19 +179,6 @@ class Idea(models.Model):
             (self.benefits_businesses, _("businesses")),
         ]
         return [str(label) for flag, label in labels if flag]
-
-
-# Which status may follow which. Merging has its own service (it moves supports and comments).
-TRANSITIONS: dict[str, set[str]] = {
-    Idea.Status.SUBMITTED: {Idea.Status.IN_REVIEW, Idea.Status.IN_POOL, Idea.Status.DECLINED},
-    Idea.Status.IN_REVIEW: {Idea.Status.IN_POOL, Idea.Status.DECLINED},
-    Idea.Status.IN_POOL: {Idea.Status.IN_REVIEW, Idea.Status.PRIORITISED, Idea.Status.DECLINED},
-    Idea.Status.DECLINED: {Idea.Status.IN_REVIEW},
-    Idea.Status.PRIORITISED: {Idea.Status.IN_IMPLEMENTATION, Idea.Status.IN_POOL, Idea.Status.DECLINED},
-    Idea.Status.IN_IMPLEMENTATION: {Idea.Status.REALISED, Idea.Status.PRIORITISED},
-    Idea.Status.REALISED: set(),
-    Idea.Status.MERGED: set(),
-}
 
 
 class StatusChange(models.Model):

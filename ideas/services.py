@@ -1,7 +1,7 @@
 """Workflows of the idea pool. Each runs in one transaction; views only validate and call."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -9,17 +9,17 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.mail import absolute_url, send_now
-from ideas.embeddings import embed_texts, idea_text
-from ideas.models import TRANSITIONS, Comment, Follow, Idea, Moderation, Report, StatusChange, Support
-from ideas.permissions import contributions_need_moderation
+from core.links import absolute_url
+from core.mail import send_after_commit, send_now
+from core.similarity import TextVectors, embed_in_batches
+from ideas.models import Comment, Follow, Idea, Moderation, Report, StatusChange, Support
+from ideas.permissions import contributions_need_moderation, submission_moderation
+from ideas.similarity import idea_text
 
 logger = logging.getLogger(__name__)
 CONFIRM_SALT = "etappe.ideas.confirm"
@@ -42,27 +42,30 @@ def earlier_submission(token: str) -> Idea | None:
     return Idea.objects.filter(submission_token=token).first() if token else None
 
 
-def _notify_author(idea: Idea, subject: str, template: str, context: dict) -> None:
+def _notify_author(
+    idea: Idea, subject: str, template: str, context: dict, *, send: Callable[..., None] = send_now
+) -> None:
     address = idea.author.email if idea.author_id else idea.author_email
     if not address:
         return
     body = render_to_string(template, {"idea": idea, "idea_url": absolute_url(idea), **context})
     # The subject may carry the title (a line break in it made Django refuse the mail with a 500
-    # after the change was saved): core.mail makes it one safe line. Callers send after their
-    # transaction.
-    send_now(subject, body, [address])
+    # after the change was saved): core.mail makes it one safe line.
+    send(subject, body, [address])
 
 
-def _notify_author_of_change(idea: Idea, template: str, context: dict) -> None:
-    """Tell the author what a moderator did, in the platform's language (not the moderator's)."""
+def notify_author_of_change(idea: Idea, template: str, context: dict) -> None:
+    """Tell the author what a moderator did, in the platform's language (not the moderator's), once
+    the change has committed (one mail per change; a change rolled back sends none)."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("News about your idea “%(title)s”") % {"title": idea.title}
-        _notify_author(idea, subject, template, context)
+        _notify_author(idea, subject, template, context, send=send_after_commit)
 
 
-def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None = None) -> Idea:
+def idea_submit(*, idea: Idea, author: User | None) -> Idea:
     """Save a new idea. Staff publish directly, citizens wait for moderation, and anonymous
-    submitters first confirm their e-mail address (double opt-in).
+    submitters first confirm their e-mail address (double opt-in): `submission_moderation` decides,
+    and the returned idea's `moderation` carries the decision (the page's message follows it).
 
     An idea with a `submission_token` that was used before is not saved again: SubmissionRepeated
     carries the idea the first submission created (also when both arrive at once).
@@ -71,14 +74,13 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
     if author is not None and author.is_authenticated:
         idea.author = author
         idea.author_name, idea.author_email = "", ""
-        idea.moderation = Moderation.PENDING if contributions_need_moderation(author) else Moderation.PUBLISHED
         if not idea.source:
             idea.source = Idea.Source.CITIZEN if author.role == "citizen" else Idea.Source.STAFF
     else:
         idea.author = None
-        idea.moderation = Moderation.UNCONFIRMED
         idea.consent_at = now
         idea.source = Idea.Source.CITIZEN
+    idea.moderation = submission_moderation(author)
     idea.status = Idea.Status.SUBMITTED
     idea.submitted_at = idea.last_activity_at = now
     try:
@@ -96,9 +98,9 @@ def idea_submit(*, idea: Idea, author: User | None, request: HttpRequest | None 
         if earlier is None:
             raise
         raise SubmissionRepeated(earlier) from None
-    if idea.moderation == Moderation.UNCONFIRMED and request is not None:
+    if idea.moderation == Moderation.UNCONFIRMED:
         token = signing.dumps({"idea": idea.pk, "email": idea.author_email}, salt=CONFIRM_SALT)
-        link = request.build_absolute_uri(reverse("ideas:confirm", args=[token]))
+        link = absolute_url("ideas:confirm", token)
         _notify_author(idea, _("Please confirm your idea"), "ideas/email/confirm.txt", {"link": link})
     return idea
 
@@ -130,26 +132,6 @@ def idea_confirm_email(*, token: str) -> Idea | None:
             idea.moderation = Moderation.PENDING
             idea.save(update_fields=["moderation", "updated_at"])
     return idea
-
-
-def idea_change_status(*, idea: Idea, to_status: str, reason: str, by: User) -> StatusChange:
-    """Move an idea along its workflow with a public reason, and tell its author."""
-    if to_status not in TRANSITIONS.get(idea.status, set()):
-        raise WorkflowError(
-            _("An idea that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": idea.get_status_display(), "target": Idea.Status(to_status).label}
-        )
-    if not reason.strip():
-        raise WorkflowError(_("Every status change needs a reason."))
-    with transaction.atomic():
-        change = StatusChange.objects.create(
-            idea=idea, from_status=idea.status, to_status=to_status, reason=reason, changed_by=by
-        )
-        idea.status = to_status
-        idea.last_activity_at = timezone.now()
-        idea.save(update_fields=["status", "last_activity_at", "updated_at"])
-    _notify_author_of_change(idea, "ideas/email/status.txt", {"change": change})
-    return change
 
 
 def idea_moderate(*, idea: Idea, publish: bool, reason: str, by: User) -> Idea:
@@ -313,7 +295,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, reason: str, by: User) -> Idea:
         duplicate.save(update_fields=["status", "merged_into", "updated_at"])
         _recount(duplicate.pk)
         _recount(into.pk)
-    _notify_author_of_change(
+    notify_author_of_change(
         duplicate, "ideas/email/merged.txt", {"into": into, "into_url": absolute_url(into), "reason": reason}
     )
     into.refresh_from_db()
@@ -328,7 +310,8 @@ EMBED_BATCH = 64
 def ideas_embed_later(ideas: Iterable[Idea]) -> None:
     """Have the background task compute the vectors of these ideas: new ones, or ones whose title or
     description changed (their old vectors are dropped now). Until it has run, similar ideas match
-    them by their words. The task is enqueued once the current transaction has committed."""
+    them by their words. The task is enqueued once the current transaction has committed: the rule
+    for embeddings (docs/architecture.md, "Derived data"), as the model is too slow for a request."""
     from ideas.tasks import embed_ideas  # the task module imports this one
 
     ideas = list(ideas)
@@ -351,27 +334,30 @@ def ideas_embed_pending(*, first: Iterable[int] = (), limit: int | None = None, 
     stored only if the idea's text is still the one embedded: an edit meanwhile (which drops the
     vectors and enqueues the task again) is never overwritten with the vectors of the old text.
     """
-    first = list(dict.fromkeys(first))
-    tried = stored = 0
-    while limit is None or tried < limit:
-        size = batch_size if limit is None else min(batch_size, limit - tried)
+    queue = list(dict.fromkeys(first))
+
+    def next_batch(size: int) -> list[Idea]:
+        nonlocal queue
         pending = Idea.objects.filter(embedding__isnull=True).only("pk", "title", "description")
-        batch = list(pending.filter(pk__in=first[:size]))
-        first = first[size:]
+        batch = list(pending.filter(pk__in=queue[:size]))
+        queue = queue[size:]
         if len(batch) < size:
             batch += pending.exclude(pk__in=[idea.pk for idea in batch]).order_by("-pk")[: size - len(batch)]
-        if not batch:
-            break
-        vectors = embed_texts([idea_text(idea.title, idea.description) for idea in batch])
-        if vectors is None:
-            break
+        return batch
+
+    def store(batch: Sequence[Idea], vectors: list[TextVectors]) -> int:
+        stored = 0
         with transaction.atomic():
             for idea, vector in zip(batch, vectors, strict=True):
                 stored += Idea.objects.filter(
                     pk=idea.pk, embedding__isnull=True, title=idea.title, description=idea.description
                 ).update(embedding=vector.dense, sparse_terms=vector.sparse)
-        tried += len(batch)
-    return stored
+        return stored
+
+    def text_of(idea: Idea) -> str:
+        return idea_text(idea.title, idea.description)
+
+    return embed_in_batches(next_batch, text_of, store, limit=limit, batch_size=batch_size).stored
 
 
 def ideas_embed_missing(*, batch_size: int = EMBED_BATCH) -> int:

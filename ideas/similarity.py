@@ -1,11 +1,13 @@
 """Finding ideas that say the same thing: stemmed lexical overlap combined with embeddings.
 
-Lexical: cosine over the sets of German Snowball stems (ideas.text), candidates fetched by
+Lexical: cosine over the sets of German Snowball stems (core.text), candidates fetched by
 stem from the database and capped. Semantic: multilingual-e5 dense cosine plus the model's
 sparse latent terms, both held as matrices in memory and refreshed when ideas change, each
 measured in standard deviations above what an unrelated pair of ideas scores (fixed reference
 values, so a score means the same in a pool of eight ideas and of eight thousand). Without a
-model, lexical alone decides.
+model, lexical alone decides. The model, the scale and the fusion of both are those of
+core/similarity.py, which "who has done this before?" (exchange/similar.py) uses as well; the
+numbers below are this matcher's own.
 
 Only ideas that are really close are shown: the fused score must reach SHOW_FROM (with the
 model) or the word cosine SHOW_FROM_WORDS (without it, and for an idea not embedded yet).
@@ -14,7 +16,6 @@ Both were chosen on hand-written pairs that must and must not match
 including those of the held-out part.
 """
 
-import math
 import threading
 import time
 from dataclasses import dataclass
@@ -24,9 +25,21 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from scipy.sparse import csr_matrix
 
-from ideas.embeddings import DIMENSIONS, embed_query, from_bytes, get_embedder, sparse_from_bytes
+from core.similarity import (
+    DIMENSIONS,
+    dense_deviations,
+    embed_query,
+    embedding_text,
+    from_bytes,
+    get_embedder,
+    shown,
+    sparse_from_bytes,
+    within_token_budget,
+    word_cosine,
+)
+from core.similarity import fused_scores as fuse
+from core.text import stems_of
 from ideas.models import Idea, Moderation
-from ideas.text import stems_of
 
 LEXICAL_CANDIDATES = 400
 # What a request may cost. A typed text is read up to QUERY_CHARS characters (the API refuses longer
@@ -47,13 +60,9 @@ SIMILAR_LIMIT = (60, 60)
 # the sparse latent terms add to the dense vector; shared word stems add a little on top.
 SPARSE_WEIGHT = 1.5
 LEXICAL_WEIGHT = 0.3
-# The scale of the semantic scores. An idea's dense cosine and sparse overlap with another are
-# counted in standard deviations above what an unrelated idea scores: the mean and spread of both
-# over the 594 ideas of similar_ideas_de.json, averaged over its 60 queries (the spread of the
-# per-query means is 0.006 for the cosine). Z-scoring over the installation's own pool instead
-# made every score relative to whatever else was there: in the demo's eight ideas the least
-# unrelated one always stood about two deviations out.
-DENSE_MEAN, DENSE_SPREAD = 0.831, 0.0172
+# The scale of the sparse overlap, as of the dense cosine (core.similarity.DENSE_MEAN): counted in
+# standard deviations above what an unrelated idea scores, the mean and spread over the 594 ideas of
+# similar_ideas_de.json, averaged over its 60 queries.
 SPARSE_MEAN, SPARSE_SPREAD = 27.1, 5.41
 # What is shown at all. With the model, the fused score (semantic deviations plus LEXICAL_WEIGHT
 # times the word cosine) must reach SHOW_FROM; judged by words alone (no model, or an idea whose
@@ -72,6 +81,11 @@ class Match:
     title: str
     score: float
     status: str
+
+
+def idea_text(title: str, description: str) -> str:
+    """What of an idea is embedded."""
+    return embedding_text(title, description)
 
 
 def _matchable() -> "Q":
@@ -98,7 +112,7 @@ def lexical_scores(text: str, *, exclude_id: int | None = None) -> dict[int, flo
         document = set(stems.split())
         shared = len(query & document)
         if shared:
-            scores[pk] = shared / math.sqrt(len(query) * len(document))
+            scores[pk] = word_cosine(shared, len(query), len(document))
     return scores
 
 
@@ -164,28 +178,7 @@ class _EmbeddingIndex:
         return ids, scores
 
 
-def dense_deviations(cosines: np.ndarray) -> np.ndarray:
-    """Dense cosines as standard deviations above an unrelated pair (also used by exchange/similar.py)."""
-    return (np.asarray(cosines, dtype=np.float32) - DENSE_MEAN) / DENSE_SPREAD
-
-
 _index = _EmbeddingIndex()
-
-
-def within_token_budget(text: str, budget: int = QUERY_TOKENS) -> str:
-    """The longest start of `text` (cut at a word where possible) the model reads as at most `budget` tokens."""
-    embedder = get_embedder()
-    count = getattr(embedder, "token_count", None)
-    if count is None:
-        return text
-    text = text[: budget * 12]  # no token is longer than this; keeps counting cheap
-    for _ in range(8):
-        tokens = count(text, True)
-        if tokens <= budget:
-            return text
-        cut = max(1, len(text) * budget // tokens - 1)
-        text = text[: text.rfind(" ", 0, cut + 1) if " " in text[cut // 2 : cut + 1] else cut].rstrip()
-    return text[: budget // 4]
 
 
 def stored_vectors(idea: Idea) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None] | None:
@@ -212,7 +205,7 @@ def semantic_scores(
     """The best ideas by meaning, scored in standard deviations above an unrelated idea."""
     if get_embedder() is None:
         return NO_SEMANTIC
-    query = vectors or embed_query(within_token_budget(text))
+    query = vectors or embed_query(within_token_budget(text, QUERY_TOKENS))
     if query is None:
         return NO_SEMANTIC
     ids, scores = _index.search(*query)
@@ -226,20 +219,16 @@ def fused_scores(lexical: dict[int, float], semantic: Semantic) -> dict[int, flo
     """Each candidate's score on the model's scale (shown from SHOW_FROM on).
 
     An idea the semantic index holds is judged by meaning and words together; one it does not hold
-    (no model, or vectors not stored yet) by its word cosine, which counts SHOW_FROM / SHOW_FROM_WORDS
-    times so that both kinds reach the bar at the same point and sort together.
+    (no model, or vectors not stored yet) by its word cosine (see core.similarity.fused_scores).
     """
-    candidates = np.fromiter(lexical, dtype=np.int64, count=len(lexical))
-    by_meaning = semantic.scores.keys() | set(candidates[np.isin(candidates, semantic.indexed)].tolist())
-    words_factor = SHOW_FROM / SHOW_FROM_WORDS
-    scores = {}
-    for pk in lexical.keys() | semantic.scores.keys():
-        if pk in by_meaning:
-            # Outside the semantic top list an idea is far from the bar on that side: counted as unrelated (0).
-            score = semantic.scores.get(pk, 0.0) + LEXICAL_WEIGHT * lexical.get(pk, 0.0)
-        else:
-            score = words_factor * lexical[pk]
-        scores[pk] = score
+    scores, _by_meaning = fuse(
+        lexical,
+        semantic.scores,
+        semantic.indexed,
+        lexical_weight=LEXICAL_WEIGHT,
+        show_from=SHOW_FROM,
+        show_from_words=SHOW_FROM_WORDS,
+    )
     return scores
 
 
@@ -259,8 +248,7 @@ def _similar(text: str, *, limit: int, exclude_id: int | None, vectors: tuple | 
         return []
     lexical = lexical_scores(text, exclude_id=exclude_id)
     combined = fused_scores(lexical, semantic_scores(text, exclude_id=exclude_id, vectors=vectors))
-    close = [(pk, score) for pk, score in combined.items() if score >= SHOW_FROM]
-    ranked = sorted(close, key=lambda item: (-item[1], -item[0]))[:limit]
+    ranked = shown(combined, show_from=SHOW_FROM)[:limit]
     rows = {
         pk: (title, status)
         for pk, title, status in Idea.objects.filter(pk__in=[pk for pk, _ in ranked]).values_list(

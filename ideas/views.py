@@ -1,4 +1,3 @@
-import csv
 import re
 import secrets
 from pathlib import Path
@@ -14,12 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import require
+from core.exports import dated_filename, table_response
+from core.http import HtmxHttpRequest
 from core.ratelimit import allow
+from core.text import stems_of
 from ideas import exports
 from ideas.forms import (
     AnonymousIdeaForm,
@@ -44,6 +46,7 @@ from ideas.permissions import (
     can_support,
     is_supportable,
     merge_targets,
+    submission_moderation,
     supportable_ideas,
 )
 from ideas.services import (
@@ -52,7 +55,6 @@ from ideas.services import (
     comment_add,
     comment_moderate,
     earlier_submission,
-    idea_change_status,
     idea_confirm_email,
     idea_merge,
     idea_moderate,
@@ -64,7 +66,7 @@ from ideas.services import (
     report_create,
 )
 from ideas.similarity import QUERY_CHARS, SIMILAR_LIMIT, ideas_similar_to, similar_ideas
-from ideas.text import stems_of
+from ideas.workflow import idea_change_status
 from participation.permissions import can_see_participation
 from surveys.models import Survey
 
@@ -78,33 +80,20 @@ SIMILAR_MIN_CHARS = 8
 # The search for the idea to keep when merging: what is read of the query, and how many are listed.
 MERGE_QUERY_CHARS = 200
 MERGE_RESULTS = 20
-SORTS = {
-    "newest": ["-submitted_at", "-pk"],
-    "supported": ["-support_count", "-submitted_at", "-pk"],
-    "activity": ["-last_activity_at", "-pk"],
-}
 
 
 def filtered_ideas(request: HttpRequest) -> tuple[IdeaFilterForm, QuerySet[Idea]]:
     """The list's filters, search and sort, shared by the page, its htmx partial and the exports."""
     form = IdeaFilterForm(request.GET or None)
     ideas = Idea.objects.visible_to(request.user).select_related("field_of_action").defer(*LIST_DEFERRED)
-    sort = "newest"
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["status"]:
-            ideas = ideas.filter(status=data["status"])
-        if data["field"]:
-            ideas = ideas.filter(field_of_action=data["field"])
-        if data["source"]:
-            ideas = ideas.filter(source=data["source"])
-        for stem in stems_of(data["q"]):
-            ideas = ideas.filter(Q(search_stems__contains=stem) | Q(title__icontains=stem))
-        sort = data["sort"] or "newest"
-    return form, ideas.order_by(*SORTS[sort])
+    if not form.is_valid():  # a value the form does not know filters nothing
+        return form, ideas.sorted_by(None)
+    data = form.cleaned_data
+    ideas = ideas.filter_by(status=data["status"], source=data["source"], field_of_action=data["field"], q=data["q"])
+    return form, ideas.sorted_by(data["sort"])
 
 
-def idea_list(request: HttpRequest) -> HttpResponse:
+def idea_list(request: HtmxHttpRequest) -> HttpResponse:
     form, ideas = filtered_ideas(request)
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -130,27 +119,21 @@ def idea_export(request: HttpRequest, fmt: str) -> HttpResponse:
             status=429,
         )
     _form, ideas = filtered_ideas(request)
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.ideas_xlsx(ideas), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # lets Excel recognise UTF-8
-        exports.ideas_csv(ideas, csv.writer(response, delimiter=";"))
-    response["Content-Disposition"] = f'attachment; filename="ideen-{stamp}.{fmt}"'
-    return response
+    return table_response(fmt, exports.ideas_table(ideas), filename=dated_filename("ideen", fmt))
+
+
+# The form follows what the submission will wait for (ideas.permissions.submission_moderation):
+# without an account it asks for the address to confirm; the administration also names the source.
+IDEA_FORMS: dict[str, type[IdeaForm]] = {
+    Moderation.UNCONFIRMED: AnonymousIdeaForm,
+    Moderation.PENDING: IdeaForm,
+    Moderation.PUBLISHED: StaffIdeaForm,
+}
 
 
 def idea_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.is_authenticated:
-        form_class = AnonymousIdeaForm
-    elif user.is_internal:
-        form_class = StaffIdeaForm
-    else:
-        form_class = IdeaForm
+    form_class = IDEA_FORMS[submission_moderation(user)]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The same form sent again (double click, a parallel resend) lands where the first one did.
@@ -165,11 +148,12 @@ def idea_create(request: HttpRequest) -> HttpResponse:
             new = form.save(commit=False)
             new.submission_token = token
             try:
-                idea = idea_submit(idea=new, author=user if user.is_authenticated else None, request=request)
+                idea = idea_submit(idea=new, author=user if user.is_authenticated else None)
             except SubmissionRepeated as repeated:
                 idea = repeated.idea
         if not _same_submitter(idea, user, form):
             return render(request, "ideas/idea_form.html", {"form": _with_new_token(form_class, request)})
+        # The answer follows what the service decided (for a repeat: what became of the first one).
         if idea.moderation == Moderation.UNCONFIRMED:
             return render(request, "ideas/idea_submitted.html", {"idea": idea, "needs_confirmation": True})
         if idea.moderation == Moderation.PENDING:
@@ -211,7 +195,7 @@ def idea_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "ideas/idea_confirm.html", {"idea": idea})
 
 
-def similar(request: HttpRequest) -> HttpResponse:
+def similar(request: HtmxHttpRequest) -> HttpResponse:
     """Similar ideas for the text being typed, or for an idea (loaded by its page after rendering).
 
     htmx gets the list alone; without JavaScript the same URL is a page of its own. Each field is
@@ -290,7 +274,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     raise PermissionDenied
 
 
-def _support_answer(request: HttpRequest, idea: Idea, *, has_supported: bool) -> HttpResponse:
+def _support_answer(request: HtmxHttpRequest, idea: Idea, *, has_supported: bool) -> HttpResponse:
     if not request.htmx:
         return redirect(idea)
     # The fragment needs no context processors (the header's municipality is not part of it); the
@@ -306,8 +290,7 @@ def _support_answer(request: HttpRequest, idea: Idea, *, has_supported: bool) ->
 @require_POST
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
-    if not can_comment(request.user) or not idea.is_public:
-        raise PermissionDenied
+    require(can_comment(request.user) and idea.is_public)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please write a comment of at most 2000 characters."))
@@ -346,8 +329,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if not can_moderate(request.user):
-        raise PermissionDenied
+    require(can_moderate(request.user))
     context = {
         "ideas": Idea.objects.awaiting_moderation().select_related("author").order_by("submitted_at")[:100],
         "comments": Comment.objects.filter(moderation=Moderation.PENDING)
@@ -364,8 +346,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if not can_moderate(request.user):
-        raise PermissionDenied
+    require(can_moderate(request.user))
     if kind not in ("idea", "comment"):
         raise Http404
     publish = request.POST.get("action") == "publish"
@@ -424,7 +405,7 @@ def merge_target_search(duplicate: Idea, query: str) -> tuple[list[Idea], bool]:
 
 
 @login_required
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Choose the idea to keep (similar ideas, or a search by title that works with and without
     JavaScript), give a reason, confirm, merge. Only moderators; only ideas that may be kept."""
     duplicate = access_idea_for_moderation(request.user, pk)
@@ -476,8 +457,7 @@ def _import_path(token: str) -> Path:
 @login_required
 def idea_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview with every error by line → import all rows or none."""
-    if not can_moderate(request.user):
-        raise PermissionDenied
+    require(can_moderate(request.user))
     if request.method == "POST" and request.POST.get("action") == "import":
         token = request.session.get("idea_import", "")
         path = _import_path(token) if token.isalnum() else None

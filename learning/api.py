@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from config.pagination import Pagination
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from learning.models import LearningUnit, Registration, Session
@@ -28,12 +28,12 @@ router = Router(tags=["learning"], auth=StaffTokenAuth())
 LearningFormat = Enum("LearningFormat", {value: value for value in LearningUnit.Format.values}, type=str)
 
 
-def _check(request: HttpRequest) -> None:
+def _check(request: TokenRequest) -> None:
     if not can_use_learning(request.auth):
         raise HttpError(403, "Only members of the administration use the learning offers.")
 
 
-def _sessions(request: HttpRequest):
+def _sessions(request: TokenRequest):
     return (
         Session.objects.filter(unit__in=visible_units(request.auth))
         .select_related("unit")
@@ -109,20 +109,18 @@ class SessionFilters(Schema):
 
 @router.get("/learning/units", response=list[UnitOut], summary="The catalogue of learning units")
 @paginate(Pagination)
-def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> list:
+def unit_list(request: TokenRequest, filters: Query[UnitFilters]) -> list:
     _check(request)
     units = visible_units(request.auth).prefetch_related("projects").order_by("title", "pk")
-    if filters.topic:
-        units = units.filter(topic=filters.topic[:100])
-    if filters.format is not None:
-        units = units.filter(format=filters.format.value)
-    if filters.dimension_key:
-        units = units.filter(dimension_key=filters.dimension_key[:50])
-    return units
+    return units.filter_by(
+        topic=(filters.topic or "")[:100],
+        format=filters.format.value if filters.format is not None else "",
+        dimension_key=(filters.dimension_key or "")[:50],
+    )
 
 
 @router.get("/learning/units/{unit_id}", response=UnitOut, summary="One learning unit")
-def unit_detail(request: HttpRequest, unit_id: int) -> LearningUnit:
+def unit_detail(request: TokenRequest, unit_id: int) -> LearningUnit:
     _check(request)
     return get_object_or_404(visible_units(request.auth).prefetch_related("projects"), pk=unit_id)
 
@@ -153,7 +151,7 @@ def session_detail(request: HttpRequest, session_id: int) -> Session:
     response=RegistrationOut,
     summary="The token user's registration for a session (404 if none)",
 )
-def registration_detail(request: HttpRequest, session_id: int) -> Registration:
+def registration_detail(request: TokenRequest, session_id: int) -> Registration:
     _check(request)
     session = get_object_or_404(_sessions(request), pk=session_id)
     return get_object_or_404(Registration, session=session, user=request.auth)
@@ -164,7 +162,7 @@ def registration_detail(request: HttpRequest, session_id: int) -> Registration:
     response={201: RegistrationOut},
     summary="Register the token user (refused when full, twice or after the start)",
 )
-def registration_create_api(request: HttpRequest, session_id: int) -> Status:
+def registration_create_api(request: TokenRequest, session_id: int) -> Status:
     _check(request)
     session = get_object_or_404(_sessions(request), pk=session_id)
     try:
@@ -180,7 +178,7 @@ def registration_create_api(request: HttpRequest, session_id: int) -> Status:
     response={204: None},
     summary="Cancel the token user's registration (before the session begins)",
 )
-def registration_cancel_api(request: HttpRequest, session_id: int) -> Status:
+def registration_cancel_api(request: TokenRequest, session_id: int) -> Status:
     _check(request)
     session = get_object_or_404(_sessions(request), pk=session_id)
     try:
@@ -196,7 +194,7 @@ def registration_cancel_api(request: HttpRequest, session_id: int) -> Status:
     response=RegistrationOut,
     summary="Rate a session 1–5 with an optional text (only people who attended)",
 )
-def feedback_api(request: HttpRequest, session_id: int, payload: FeedbackIn) -> Registration:
+def feedback_api(request: TokenRequest, session_id: int, payload: FeedbackIn) -> Registration:
     _check(request)
     session = get_object_or_404(_sessions(request), pk=session_id)
     registration = Registration.objects.filter(session=session, user=request.auth).first()

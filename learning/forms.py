@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,7 @@ class LearningUnitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dimension_key"].widget.choices = [("", _("none")), *dimension_choices()]
-        self.fields["projects"].queryset = Project.objects.order_by("title")
+        cast(forms.ModelChoiceField, self.fields["projects"]).queryset = Project.objects.order_by("title")
         self.fields["material_file"].help_text = _("PDF, office documents, images, MP4 or text; at most %(mb)s MB.") % {
             "mb": MAX_MATERIAL_BYTES // (1024 * 1024)
         }
@@ -58,7 +60,7 @@ class SessionForm(forms.ModelForm):
         widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if not data.get("place") and not data.get("online_url") and not self.errors:
             raise forms.ValidationError(_("Give a place, an online link or both."))
         if self.instance.pk and data.get("capacity"):
@@ -96,7 +98,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, registrations: list[Registration], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
+        cast(forms.ChoiceField, self.fields["present"]).choices = [
             (registration.pk, f"{registration.user or _('deleted account')} ({registration.org_unit or '–'})")
             for registration in registrations
         ]
@@ -113,8 +115,8 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, topics: list[str], projects, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("all")), *[(topic, topic) for topic in topics]]
-        self.fields["format"].choices = [("", _("all")), *LearningUnit.Format.choices]
-        self.fields["dimension"].choices = [("", _("all")), *dimension_choices()]
-        self.fields["project"].queryset = projects
-        self.fields["project"].empty_label = _("all")
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [("", _("all")), *[(topic, topic) for topic in topics]]
+        cast(forms.ChoiceField, self.fields["format"]).choices = [("", _("all")), *LearningUnit.Format.choices]
+        cast(forms.ChoiceField, self.fields["dimension"]).choices = [("", _("all")), *dimension_choices()]
+        cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects
+        cast(forms.ModelChoiceField, self.fields["project"]).empty_label = _("all")

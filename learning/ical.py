@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.mail import absolute_url
+from core.links import absolute_url
 from learning.models import Session
 
 PRODID = "-//Etappe//Lernangebote//DE"

@@ -15,8 +15,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ListQuerySet
+
 RATING_MIN = 1
 RATING_MAX = 5
+
+
+class LearningUnitQuerySet(ListQuerySet["LearningUnit"]):
+    SORTS = {
+        # Needs the catalogue's `next_session` annotation; units without an upcoming session come last.
+        "next": (models.F("next_session").asc(nulls_last=True), "title", "pk"),
+        "title": ("title", "pk"),
+        "duration": ("duration_minutes", "title", "pk"),
+        "newest": ("-created_at", "-pk"),
+    }
+    DEFAULT_SORT = "next"
+
+    def filter_by(
+        self, *, q: str = "", topic: str = "", format: str = "", dimension_key: str = "", project=None
+    ) -> "LearningUnitQuerySet":
+        """The catalogue's filters (page and API); an empty value filters nothing. `project` is a
+        project or its id."""
+        return self.containing(q, "title", "summary").filter_given(
+            topic=topic, format=format, dimension_key=dimension_key, projects=project
+        )
 
 
 class LearningUnit(models.Model):
@@ -57,6 +79,8 @@ class LearningUnit(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = LearningUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "pk"]

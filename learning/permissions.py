@@ -9,19 +9,19 @@
 
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import AnyUser
 from learning.models import LearningUnit, Registration, Session
 
 
-def can_use_learning(user: User) -> bool:
+def can_use_learning(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_internal
 
 
-def can_manage_learning(user: User) -> bool:
+def can_manage_learning(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_strategy_team
 
 
-def visible_units(user: User):
+def visible_units(user: AnyUser):
     if can_manage_learning(user):
         return LearningUnit.objects.all()
     if can_use_learning(user):
@@ -29,20 +29,20 @@ def visible_units(user: User):
     return LearningUnit.objects.none()
 
 
-def access_unit(user: User, pk: int) -> LearningUnit:
+def access_unit(user: AnyUser, pk: int) -> LearningUnit:
     """The learning unit if the user may see it; otherwise 404 (units taken out of the catalogue included)."""
     return get_object_or_404(visible_units(user), pk=pk)
 
 
-def access_session(user: User, pk: int) -> Session:
+def access_session(user: AnyUser, pk: int) -> Session:
     return get_object_or_404(Session.objects.select_related("unit").filter(unit__in=visible_units(user)), pk=pk)
 
 
-def can_register(user: User, session: Session) -> bool:
+def can_register(user: AnyUser, session: Session) -> bool:
     return can_use_learning(user) and not session.has_started
 
 
-def can_give_feedback(user: User, registration: Registration | None) -> bool:
+def can_give_feedback(user: AnyUser, registration: Registration | None) -> bool:
     return (
         registration is not None
         and can_use_learning(user)

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.editing import confirm_delete_view
+from core.access import require
+from core.editing import confirm_delete_view, delete_view, save_form_view
 from learning.forms import AttendanceForm, CatalogueFilterForm, FeedbackForm, LearningUnitForm, SessionForm
 from learning.ical import session_filename, session_ics
 from learning.models import LearningUnit, Registration, Session
@@ -41,17 +42,6 @@ from maturity.services import dimension_choices
 from projects.models import Project
 
 PAGE_SIZE = 20
-SORTS = {
-    "next": ["next_session", "title", "pk"],
-    "title": ["title", "pk"],
-    "duration": ["duration_minutes", "title", "pk"],
-    "newest": ["-created_at", "-pk"],
-}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _internal(request: HttpRequest) -> None:
@@ -68,27 +58,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         Project.objects.visible_to(request.user).filter(learning_units__isnull=False).distinct().order_by("title")
     )
     form = CatalogueFilterForm(request.GET or None, topics=topics, projects=projects)
-    if form.is_valid():
+    if form.is_valid():  # a value the form does not know filters nothing
         data = form.cleaned_data
-        if data["q"]:
-            units = units.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
-        for name, lookup in (("topic", "topic"), ("format", "format"), ("dimension", "dimension_key")):
-            if data[name]:
-                units = units.filter(**{lookup: data[name]})
-        if data["project"]:
-            units = units.filter(projects=data["project"])
+        units = units.filter_by(
+            q=data["q"],
+            topic=data["topic"],
+            format=data["format"],
+            dimension_key=data["dimension"],
+            project=data["project"],
+        )
     now = timezone.now()
     units = units.annotate(
         next_session=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)),
         upcoming=Count("sessions", filter=Q(sessions__starts_at__gt=now)),
     )
     sort = request.GET.get("sort", "next")
-    ordering = SORTS.get(sort, SORTS["next"])
-    if sort == "next" or sort not in SORTS:
-        from django.db.models import F
-
-        ordering = [F("next_session").asc(nulls_last=True), "title", "pk"]
-    page = Paginator(units.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(units.sorted_by(sort), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
@@ -133,35 +118,27 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_learning(request.user))
+    require(can_manage_learning(request.user))
     unit = access_unit(request.user, pk) if pk else LearningUnit()
     form = LearningUnitForm(request.POST or None, request.FILES or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        unit_save(unit=form.instance, by=request.user, form_save=form.save)
-        messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
-        return redirect(form.instance)
-    context = {
-        "form": form,
-        "title": _("Edit learning unit") if pk else _("New learning unit"),
-        "cancel_url": unit.get_absolute_url() if pk else reverse("learning:catalogue"),
-    }
-    return render(request, "learning/form.html", context)
-
-
-@login_required
-def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_learning(request.user))
-    unit = access_unit(request.user, pk)
-    return confirm_delete_view(
+    return save_form_view(
         request,
-        obj=unit,
-        cancel_url=unit.get_absolute_url(),
-        success_url=reverse("learning:catalogue"),
-        consequences=_(
-            "Its sessions, registrations and feedback are deleted with it. To keep the statistics, take it out of "
-            "the catalogue instead."
-        ),
+        form=form,
+        title=_("Edit learning unit") if pk else _("New learning unit"),
+        cancel_url=unit.get_absolute_url() if pk else reverse("learning:catalogue"),
+        save=lambda: unit_save(unit=form.instance, by=request.user, form_save=form.save),
     )
+
+
+unit_delete = delete_view(
+    access_unit,
+    allowed=can_manage_learning,
+    list_url="learning:catalogue",
+    consequences=gettext_lazy(
+        "Its sessions, registrations and feedback are deleted with it. To keep the statistics, take it out of "
+        "the catalogue instead."
+    ),
+)
 
 
 @login_required
@@ -175,33 +152,27 @@ def material(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def session_edit(request: HttpRequest, pk: int | None = None, unit: int | None = None) -> HttpResponse:
-    _require(can_manage_learning(request.user))
+    require(can_manage_learning(request.user))
     session = access_session(request.user, pk) if pk else Session(unit=access_unit(request.user, unit))
     form = SessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session_save(session=form.instance, form_save=form.save)
-        except LearningError as error:
-            form.add_error("capacity", str(error))
-        else:
-            messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
-            return redirect(form.instance)
-    context = {
-        "form": form,
-        "title": _("Edit session") if pk else _("New session of “%(unit)s”") % {"unit": session.unit},
-        "cancel_url": session.get_absolute_url() if pk else session.unit.get_absolute_url(),
-    }
-    return render(request, "learning/form.html", context)
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit session") if pk else _("New session of “%(unit)s”") % {"unit": session.unit},
+        cancel_url=session.get_absolute_url() if pk else session.unit.get_absolute_url(),
+        save=lambda: session_save(session=form.instance, form_save=form.save),
+        refused=LearningError,
+        refused_field="capacity",
+    )
 
 
 @login_required
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_learning(request.user))
+    require(can_manage_learning(request.user))
     session = access_session(request.user, pk)
     return confirm_delete_view(
         request,
         obj=session,
-        cancel_url=session.get_absolute_url(),
         success_url=session.unit.get_absolute_url(),
         consequences=_("Its registrations and feedback are deleted with it. Tell the registered people yourself."),
     )
@@ -283,7 +254,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_learning(request.user))
+    require(can_manage_learning(request.user))
     session = access_session(request.user, pk)
     registrations = list(session.registrations.select_related("user", "org_unit"))
     form = AttendanceForm(request.POST or None, registrations=registrations)
@@ -325,6 +296,6 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    _require(can_manage_learning(request.user))
+    require(can_manage_learning(request.user))
     context = {"units": by_unit(), "topics": by_topic(), "totals": totals()}
     return render(request, "learning/statistics.html", context)

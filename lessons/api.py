@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from accounts.models import User
 from config.pagination import Pagination
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
@@ -132,16 +132,16 @@ def _lessons():
 @paginate(Pagination)
 def lesson_list(request: HttpRequest, filters: Query[LessonFilters]) -> list:
     lessons = _visible(request).prefetch_related("tags", "fields_of_action").order_by("-published_at", "-pk")
-    for name in ("outcome", "scope", "state"):
-        value = getattr(filters, name)
-        if value is not None:
-            lessons = lessons.filter(**{name: value.value})
+    lessons = lessons.filter_by(
+        outcome=filters.outcome.value if filters.outcome else "",
+        scope=filters.scope.value if filters.scope else "",
+        state=filters.state.value if filters.state else "",
+        tag=(filters.tag or "")[:60],
+    )
     if filters.project_id is not None:
         # Only a project the reader may see: the lessons of an internal project are not told apart.
         visible = Project.objects.visible_to(request.lesson_reader).filter(pk=filters.project_id)
         lessons = lessons.filter(project__in=visible)
-    if filters.tag:
-        lessons = lessons.filter(tags__slug=filters.tag[:60])
     return lessons
 
 
@@ -156,7 +156,7 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> Lesson:
     auth=StaffTokenAuth(),
     summary="Write a lesson learned as a draft (staff token)",
 )
-def lesson_create(request: HttpRequest, payload: LessonIn) -> Status:
+def lesson_create(request: TokenRequest, payload: LessonIn) -> Status:
     if not can_write_lessons(request.auth):
         raise HttpError(403, "Only members of the administration write lessons learned.")
     data = payload.dict()
@@ -186,7 +186,7 @@ def lesson_create(request: HttpRequest, payload: LessonIn) -> Status:
     auth=StaffTokenAuth(),
     summary="Send a draft to the strategy team's review (its authors)",
 )
-def lesson_submit_api(request: HttpRequest, lesson_id: int) -> Lesson:
+def lesson_submit_api(request: TokenRequest, lesson_id: int) -> Lesson:
     lesson = get_object_or_404(visible_lessons(request.auth), pk=lesson_id)
     if not (is_author(request.auth, lesson) or can_edit_lesson(request.auth, lesson)):
         raise HttpError(403, "Only its authors or the strategy team send a lesson to review.")

@@ -1,4 +1,5 @@
 import re
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -64,8 +65,10 @@ class LessonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.order_by("title")
-        self.fields["fields_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
+        cast(forms.ModelChoiceField, self.fields["project"]).queryset = Project.objects.order_by("title")
+        cast(forms.ModelChoiceField, self.fields["fields_of_action"]).queryset = FieldOfAction.objects.order_by(
+            "position", "title"
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
             self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
@@ -85,7 +88,7 @@ class LessonForm(forms.ModelForm):
         return ", ".join(names)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if data.get("scope") == Lesson.Scope.PROJECT and not data.get("project"):
             self.add_error("project", _("Choose the project this lesson is about."))
         if data.get("scope") == Lesson.Scope.STRATEGY:
@@ -125,11 +128,11 @@ class LessonFilterForm(forms.Form):
     def __init__(self, *args, internal: bool = False, tags: "QuerySet[Tag] | None" = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only tags of lessons the person may read: a draft's tags would tell what is being written.
-        self.fields["tag"].queryset = tags if tags is not None else Tag.objects.none()
-        self.fields["outcome"].choices = [("", _("all")), *Lesson.Outcome.choices]
-        self.fields["scope"].choices = [("", _("all")), *Lesson.Scope.choices]
-        self.fields["state"].choices = [("", _("all")), *Lesson.State.choices]
-        self.fields["tag"].empty_label = _("all")
-        self.fields["field"].empty_label = _("all")
+        cast(forms.ModelChoiceField, self.fields["tag"]).queryset = tags if tags is not None else Tag.objects.none()
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [("", _("all")), *Lesson.Outcome.choices]
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [("", _("all")), *Lesson.Scope.choices]
+        cast(forms.ChoiceField, self.fields["state"]).choices = [("", _("all")), *Lesson.State.choices]
+        cast(forms.ModelChoiceField, self.fields["tag"]).empty_label = _("all")
+        cast(forms.ModelChoiceField, self.fields["field"]).empty_label = _("all")
         if not internal:
             del self.fields["state"]

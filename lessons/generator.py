@@ -3,7 +3,7 @@
 import random
 from datetime import UTC, datetime, timedelta
 
-from core.generator import ACTIONS, REASONS, SUBJECTS
+from core.sample_text import ACTIONS, REASONS, SUBJECTS
 from lessons.models import Lesson
 from projects.models import Project
 

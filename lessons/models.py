@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ListQuerySet
+
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
@@ -30,7 +32,14 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
 
-class LessonQuerySet(models.QuerySet["Lesson"]):
+class LessonQuerySet(ListQuerySet["Lesson"]):
+    SORTS = {
+        "newest": ("-published_at", "-created_at", "-pk"),
+        "oldest": ("published_at", "created_at", "pk"),
+        "title": ("title", "pk"),
+    }
+    DEFAULT_SORT = "newest"
+
     def published(self) -> "LessonQuerySet":
         return self.filter(state=Lesson.State.PUBLISHED)
 
@@ -41,6 +50,23 @@ class LessonQuerySet(models.QuerySet["Lesson"]):
     def network(self) -> "LessonQuerySet":
         """What the exchange shares with other municipalities."""
         return self.published().filter(visibility=Lesson.Visibility.NETWORK)
+
+    def filter_by(
+        self,
+        *,
+        q: str = "",
+        tag: "Tag | str | None" = None,
+        field_of_action=None,
+        scope: str = "",
+        state: str = "",
+        outcome: str = "",
+    ) -> "LessonQuerySet":
+        """The lesson list's filters (page and API); an empty value filters nothing. `tag` is a tag or
+        its slug, `field_of_action` a field or its id."""
+        tags = {"tags__slug": tag} if isinstance(tag, str) else {"tags": tag}
+        return self.containing(q, "title", "context").filter_given(
+            **tags, fields_of_action=field_of_action, scope=scope, state=state, outcome=outcome
+        )
 
 
 class Lesson(models.Model):

@@ -9,21 +9,21 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import AnyUser
 from lessons.models import Lesson, LessonQuerySet, Tag
 from projects.models import Project
 from projects.permissions import can_see_internal_projects
 
 
-def can_review_lessons(user: User) -> bool:
+def can_review_lessons(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_strategy_team
 
 
-def can_write_lessons(user: User) -> bool:
+def can_write_lessons(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_internal
 
 
-def visible_lessons(user: User) -> LessonQuerySet:
+def visible_lessons(user: AnyUser) -> LessonQuerySet:
     lessons = Lesson.objects.all()
     if can_review_lessons(user):
         return lessons
@@ -32,20 +32,20 @@ def visible_lessons(user: User) -> LessonQuerySet:
     return lessons.public()
 
 
-def is_author(user: User, lesson: Lesson) -> bool:
+def is_author(user: AnyUser, lesson: Lesson) -> bool:
     if not user.is_authenticated:
         return False
     return lesson.created_by_id == user.pk or lesson.authors.filter(pk=user.pk).exists()
 
 
-def can_edit_lesson(user: User, lesson: Lesson) -> bool:
+def can_edit_lesson(user: AnyUser, lesson: Lesson) -> bool:
     """The strategy team always; the authors while the lesson is a draft (before review or sent back)."""
     if can_review_lessons(user):
         return True
     return can_write_lessons(user) and lesson.state == Lesson.State.DRAFT and is_author(user, lesson)
 
 
-def access_lesson(user: User, pk: int) -> Lesson:
+def access_lesson(user: AnyUser, pk: int) -> Lesson:
     """The lesson if the user may read it; otherwise 404, so unpublished lessons stay invisible."""
     lesson = get_object_or_404(Lesson.objects.select_related("project", "reviewed_by"), pk=pk)
     if not visible_lessons(user).filter(pk=lesson.pk).exists():
@@ -53,7 +53,7 @@ def access_lesson(user: User, pk: int) -> Lesson:
     return lesson
 
 
-def visible_project(user: User, lesson: Lesson) -> Project | None:
+def visible_project(user: AnyUser, lesson: Lesson) -> Project | None:
     """The lesson's project if the user may see the project itself (the rule of `access_project`),
     so a public lesson never names an internal project."""
     project = lesson.project
@@ -62,6 +62,6 @@ def visible_project(user: User, lesson: Lesson) -> Project | None:
     return project
 
 
-def visible_tags(user: User) -> "QuerySet[Tag]":
+def visible_tags(user: AnyUser) -> "QuerySet[Tag]":
     """The tags of the lessons the user may read: a draft's tags stay as hidden as the draft."""
     return Tag.objects.filter(lessons__in=visible_lessons(user).values("pk")).distinct().order_by("name")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.mail import absolute_url, send_after_commit
+from core.links import absolute_url
+from core.mail import send_after_commit
 from lessons.models import Lesson, Tag
 
 

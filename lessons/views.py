@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.editing import confirm_delete_view
+from core.access import require
+from core.editing import delete_view, save_form_view
 from lessons.forms import LessonFilterForm, LessonForm, ReviewForm, WithdrawForm
 from lessons.models import Lesson
 from lessons.permissions import (
@@ -34,16 +35,6 @@ from lessons.services import (
 from projects.models import Project
 
 PAGE_SIZE = 20
-SORTS = {
-    "newest": ["-published_at", "-created_at", "-pk"],
-    "oldest": ["published_at", "created_at", "pk"],
-    "title": ["title", "pk"],
-}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _refused(request: HttpRequest) -> int:
@@ -59,26 +50,19 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("project", "").isdigit():
         project = Project.objects.visible_to(request.user).filter(pk=request.GET["project"]).first()
         lessons = lessons.filter(project=project) if project else lessons.none()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            lessons = lessons.filter(Q(title__icontains=data["q"]) | Q(context__icontains=data["q"]))
-        if data["tag"]:
-            lessons = lessons.filter(tags=data["tag"])
-        if data["field"]:
-            lessons = lessons.filter(fields_of_action=data["field"])
-        if data["scope"]:
-            lessons = lessons.filter(scope=data["scope"])
-        if data.get("state"):
-            lessons = lessons.filter(state=data["state"])
-        # Outcome counts before the outcome filter, so every outcome (failures too) stays one click away.
-        outcome_counts = dict(lessons.order_by().values_list("outcome").annotate(n=Count("pk", distinct=True)))
-        if data["outcome"]:
-            lessons = lessons.filter(outcome=data["outcome"])
-    else:
-        outcome_counts = dict(lessons.order_by().values_list("outcome").annotate(n=Count("pk", distinct=True)))
+    data = form.cleaned_data if form.is_valid() else {}  # a value the form does not know filters nothing
+    lessons = lessons.filter_by(
+        q=data.get("q", ""),
+        tag=data.get("tag"),
+        field_of_action=data.get("field"),
+        scope=data.get("scope", ""),
+        state=data.get("state", ""),
+    )
+    # Outcome counts before the outcome filter, so every outcome (failures too) stays one click away.
+    outcome_counts = dict(lessons.order_by().values_list("outcome").annotate(n=Count("pk", distinct=True)))
+    lessons = lessons.filter_by(outcome=data.get("outcome", ""))
     sort = request.GET.get("sort", "newest")
-    lessons = lessons.order_by(*SORTS.get(sort, SORTS["newest"])).select_related("project").prefetch_related("tags")
+    lessons = lessons.sorted_by(sort).select_related("project").prefetch_related("tags")
     page = Paginator(lessons, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -115,39 +99,37 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk:
         lesson = access_lesson(request.user, pk)
-        _require(can_edit_lesson(request.user, lesson))
+        require(can_edit_lesson(request.user, lesson))
     else:
-        _require(can_write_lessons(request.user))
+        require(can_write_lessons(request.user))
         lesson = Lesson()
         project_pk = request.GET.get("project", "")
         if project_pk.isdigit():
             lesson.project = Project.objects.visible_to(request.user).filter(pk=project_pk).first()
     form = LessonForm(request.POST or None, instance=lesson)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lesson_save(
-                lesson=form.instance,
-                by=request.user,
-                form_save=form.save,
-                expected_version=form.cleaned_data.get("version"),
-                tags=tags_from_text(form.cleaned_data["tag_names"]),
-            )
-        except LessonError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
-            return redirect(form.instance)
-    title = _("Edit lesson learned") if pk else _("New lesson learned")
-    cancel = lesson.get_absolute_url() if pk else reverse("lessons:list")
-    context = {"form": form, "title": title, "cancel_url": cancel}
-    return render(request, "lessons/lesson_form.html", context, status=_refused(request))
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit lesson learned") if pk else _("New lesson learned"),
+        cancel_url=lesson.get_absolute_url() if pk else reverse("lessons:list"),
+        template="lessons/lesson_form.html",
+        save=lambda: lesson_save(
+            lesson=form.instance,
+            by=request.user,
+            form_save=form.save,
+            expected_version=form.cleaned_data.get("version"),
+            tags=tags_from_text(form.cleaned_data["tag_names"]),
+        ),
+        refused=LessonError,
+        invalid_status=400,
+    )
 
 
 @login_required
 @require_POST
 def lesson_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = access_lesson(request.user, pk)
-    _require(is_author(request.user, lesson) or can_review_lessons(request.user))
+    require(is_author(request.user, lesson) or can_review_lessons(request.user))
     try:
         lesson_submit(lesson=lesson, by=request.user)
     except LessonError as error:
@@ -159,7 +141,7 @@ def lesson_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lesson_review(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_review_lessons(request.user))
+    require(can_review_lessons(request.user))
     lesson = access_lesson(request.user, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +161,7 @@ def lesson_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lesson_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_review_lessons(request.user))
+    require(can_review_lessons(request.user))
     lesson = access_lesson(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -193,14 +175,11 @@ def lesson_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "lessons/lesson_withdraw.html", {"form": form, "lesson": lesson}, status=_refused(request))
 
 
-@login_required
-def lesson_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_review_lessons(request.user))
-    lesson = get_object_or_404(Lesson, pk=pk)
-    return confirm_delete_view(
-        request,
-        obj=lesson,
-        cancel_url=lesson.get_absolute_url(),
-        success_url=reverse("lessons:list"),
-        consequences=_("A published lesson is better withdrawn: other municipalities then learn it was withdrawn."),
-    )
+lesson_delete = delete_view(
+    lambda user, pk: get_object_or_404(Lesson, pk=pk),
+    allowed=can_review_lessons,
+    list_url="lessons:list",
+    consequences=gettext_lazy(
+        "A published lesson is better withdrawn: other municipalities then learn it was withdrawn."
+    ),
+)

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from accounts.models import OrgUnit
 from config.pagination import Pagination
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
@@ -33,7 +33,7 @@ router = Router(tags=["maturity"], auth=StaffTokenAuth())
 MaturityRoundState = Enum("MaturityRoundState", {value: value for value in Round.State.values}, type=str)
 
 
-def _round(request: HttpRequest, round_id: int) -> Round:
+def _round(request: TokenRequest, round_id: int) -> Round:
     if not can_see_maturity(request.auth):
         raise HttpError(403, "Only members of the administration see the maturity assessment.")
     return get_object_or_404(Round.objects.select_related("questionnaire"), pk=round_id)
@@ -151,7 +151,7 @@ class RoundFilters(Schema):
 
 @router.get("/maturity/rounds", response=list[RoundOut], summary="Assessment rounds, newest first")
 @paginate(Pagination)
-def round_list(request: HttpRequest, filters: Query[RoundFilters]) -> list:
+def round_list(request: TokenRequest, filters: Query[RoundFilters]) -> list:
     if not can_see_maturity(request.auth):
         raise HttpError(403, "Only members of the administration see the maturity assessment.")
     rounds = Round.objects.select_related("questionnaire").order_by("-opens_on", "-pk")
@@ -215,7 +215,7 @@ def _answers_out(round: Round, response: Response | None) -> dict:
 
 
 @router.get("/maturity/rounds/{round_id}/answers", response=AnswersOut, summary="The token user's own answers")
-def my_answers(request: HttpRequest, round_id: int) -> dict:
+def my_answers(request: TokenRequest, round_id: int) -> dict:
     round = _round(request, round_id)
     return _answers_out(round, Response.objects.filter(round=round, user=request.auth).first())
 
@@ -225,7 +225,7 @@ def my_answers(request: HttpRequest, round_id: int) -> dict:
     response=AnswersOut,
     summary="Save the token user's answers (each replaces an earlier answer to the same item); submit to count them",
 )
-def save_answers(request: HttpRequest, round_id: int, payload: AnswersIn) -> dict:
+def save_answers(request: TokenRequest, round_id: int, payload: AnswersIn) -> dict:
     round = _round(request, round_id)
     unit = None
     if payload.unit_id is not None:

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.test import Client
 
 from accounts.models import User
-from bench.measure import Result, measure_page
+from core.benchmarking import Result, measure_page
 from maturity.models import Round
 
 RESULTS_TARGET_MS = 80
@@ -20,7 +20,7 @@ def benchmark_results(*, runs: int) -> list[Result]:
     rounds = Round.objects.annotate(n=Count("responses", filter=Q(responses__submitted_at__isnull=False)))
     largest = rounds.order_by("-n", "-pk").first()
     current = Round.objects.order_by("-opens_on", "-pk").first()
-    if team_user is None or largest is None:
+    if team_user is None or largest is None or current is None:
         return []
     team = Client()
     team.force_login(team_user, backend="django.contrib.auth.backends.ModelBackend")

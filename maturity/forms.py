@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,7 @@ class RoundForm(forms.ModelForm):
         }
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("A round cannot close before it opens."))
         return data
@@ -43,7 +45,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         own = user.units.all()
-        self.fields["unit"].queryset = own if own.exists() else OrgUnit.objects.all()
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = own if own.exists() else OrgUnit.objects.all()
         for item in items:
             self.fields[f"score_{item.pk}"] = forms.TypedChoiceField(
                 label=item.text,
@@ -114,7 +116,7 @@ class ItemForm(forms.ModelForm):
                 )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # a parent's clean() may return None
         english = [data.get(f"level_en_{level}", "").strip() for level in LEVELS]
         if any(english) and not all(english):
             self.add_error(None, _("Describe either all five levels in English or none."))
@@ -153,7 +155,7 @@ class TargetForm(forms.Form):
         self.dimension = dimension
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if (data.get("level") is None) != (data.get("horizon") is None) and not self.errors:
             raise forms.ValidationError(_("Give both a level and a date, or neither."))
         return data

@@ -10,23 +10,23 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import AnyUser
 from maturity.models import Round
 
 
-def can_see_maturity(user: User) -> bool:
+def can_see_maturity(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_internal
 
 
-def can_manage_maturity(user: User) -> bool:
+def can_manage_maturity(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_strategy_team
 
 
-def can_answer_round(user: User, round: Round) -> bool:
+def can_answer_round(user: AnyUser, round: Round) -> bool:
     return can_see_maturity(user) and round.is_open
 
 
-def access_round(user: User, pk: int) -> Round:
+def access_round(user: AnyUser, pk: int) -> Round:
     """The round if the user may see the assessment at all; otherwise 404."""
     if not can_see_maturity(user):
         raise Http404

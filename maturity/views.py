@@ -1,15 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.editing import confirm_delete_view
+from core.access import require
+from core.editing import delete_view, save_form_view
 from maturity.forms import AnswerForm, DimensionForm, ItemForm, RoundEditForm, RoundForm, SettingsForm, TargetForm
 from maturity.models import Dimension, Item, PeerMaturity, Questionnaire, Response, Round, Settings, Target
 from maturity.permissions import access_round, can_answer_round, can_manage_maturity, can_see_maturity
@@ -32,11 +33,6 @@ from maturity.sharing import MIN_MUNICIPALITIES, MIN_RESPONDENTS, compare_with_n
 
 PAGE_SIZE = 20
 SORTS = {"newest": ["-opens_on", "-pk"], "oldest": ["opens_on", "pk"], "title": ["title", "pk"]}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _series_labels(municipalities: int = 0) -> dict[str, str]:
@@ -78,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_create_view(request: HttpRequest) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,28 +113,18 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     round = access_round(request.user, pk)
     form = RoundEditForm(request.POST or None, instance=round)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("“%(object)s” was saved.") % {"object": round})
-        return redirect(round)
-    context = {"form": form, "title": _("Edit assessment round"), "cancel_url": round.get_absolute_url()}
-    return render(request, "core/form_page.html", context)
+    return save_form_view(request, form=form, title=_("Edit assessment round"), cancel_url=round.get_absolute_url())
 
 
-@login_required
-def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
-    round = access_round(request.user, pk)
-    return confirm_delete_view(
-        request,
-        obj=round,
-        cancel_url=round.get_absolute_url(),
-        success_url=reverse("maturity:index"),
-        consequences=_("All answers of this round are deleted with it. Ideas created from its gaps stay."),
-    )
+round_delete = delete_view(
+    access_round,
+    allowed=can_manage_maturity,
+    list_url="maturity:index",
+    consequences=gettext_lazy("All answers of this round are deleted with it. Ideas created from its gaps stay."),
+)
 
 
 @login_required
@@ -198,7 +184,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def gap_idea(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     round = access_round(request.user, pk)
     try:
         idea = gap_to_idea(round=round, dimension_key=key, by=request.user)
@@ -211,7 +197,7 @@ def gap_idea(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @login_required
 def targets(request: HttpRequest) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     questionnaire = questionnaire_ensure(by=request.user)
     current = {target.dimension_key: target for target in Target.objects.all()}
     forms = [
@@ -275,7 +261,7 @@ def _saved(request: HttpRequest, questionnaire: Questionnaire, before: Questionn
 
 @login_required
 def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     if pk:
         dimension = get_object_or_404(Dimension.objects.select_related("questionnaire"), pk=pk)
     else:
@@ -303,7 +289,7 @@ def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def item_edit(request: HttpRequest, pk: int | None = None, dimension: int | None = None) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     if pk:
         item = get_object_or_404(Item.objects.select_related("dimension__questionnaire"), pk=pk)
     else:
@@ -349,7 +335,7 @@ def _delete(request: HttpRequest, obj: Dimension | Item, questionnaire: Question
 
 @login_required
 def dimension_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     dimension = get_object_or_404(Dimension.objects.select_related("questionnaire"), pk=pk)
     return _delete(
         request, dimension, dimension.questionnaire, lambda: dimension_delete(dimension=dimension, by=request.user)
@@ -358,14 +344,14 @@ def dimension_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def item_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     item = get_object_or_404(Item.objects.select_related("dimension__questionnaire"), pk=pk)
     return _delete(request, item, item.dimension.questionnaire, lambda: item_delete(item=item, by=request.user))
 
 
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
-    _require(can_manage_maturity(request.user))
+    require(can_manage_maturity(request.user))
     form = SettingsForm(request.POST or None, instance=Settings.load())
     if request.method == "POST" and form.is_valid():
         form.save()

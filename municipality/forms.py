@@ -39,7 +39,7 @@ class StatementForm(forms.ModelForm):
         }
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         prepared, reviewed = cleaned.get("statement_prepared_on"), cleaned.get("statement_reviewed_on")
         if prepared and reviewed and reviewed < prepared:
             self.add_error("statement_reviewed_on", _("A review cannot come before the statement was prepared."))

@@ -1,7 +1,7 @@
 """Who may change which municipality this installation serves."""
 
-from accounts.models import User
+from accounts.models import AnyUser
 
 
-def can_configure_municipality(user: User) -> bool:
+def can_configure_municipality(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_administrator

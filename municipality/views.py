@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.access import require
+from core.http import HtmxHttpRequest
 from municipality import register
 from municipality.forms import ChooseMunicipalityForm, RegisterSearchForm, StatementForm
 from municipality.models import Municipality
@@ -13,9 +14,8 @@ from municipality.services import municipality_set_from_register
 
 
 @login_required
-def configure(request: HttpRequest) -> HttpResponse:
-    if not can_configure_municipality(request.user):
-        raise PermissionDenied
+def configure(request: HtmxHttpRequest) -> HttpResponse:
+    require(can_configure_municipality(request.user))
     municipality = Municipality.objects.current()
     posted = request.POST if request.method == "POST" else None
     saving_statement = posted is not None and "save_statement" in posted

@@ -8,7 +8,6 @@ with the token's user as actor.
 from datetime import date, datetime
 
 from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
@@ -17,19 +16,15 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from config.pagination import Pagination
+from core.access import require
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from participation.forms import StakeholderForm
 from participation.models import Stakeholder, Workshop
 from participation.permissions import can_edit_participation, can_see_participation
 
 router = Router(tags=["participation"], auth=StaffTokenAuth())
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 class StakeholderOut(Schema):
@@ -134,7 +129,7 @@ def _form_message(form: StakeholderForm) -> str:
     return " ".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
 
 
-def _as_actor(request: HttpRequest):
+def _as_actor(request: TokenRequest):
     """The audit trail's actor. AuditlogMiddleware only knows the session user, not the token's."""
     return set_actor(
         request.auth,
@@ -145,8 +140,8 @@ def _as_actor(request: HttpRequest):
 
 @router.get("/stakeholders", response=list[StakeholderOut], summary="The stakeholder register by name (staff token)")
 @paginate(Pagination)
-def stakeholder_list(request: HttpRequest, filters: Query[StakeholderFilters]) -> list:
-    _require(can_see_participation(request.auth))
+def stakeholder_list(request: TokenRequest, filters: Query[StakeholderFilters]) -> list:
+    require(can_see_participation(request.auth))
     stakeholders = Stakeholder.objects.order_by("name", "pk")
     if filters.category:
         stakeholders = stakeholders.filter(category=filters.category)
@@ -164,8 +159,8 @@ def stakeholder_list(request: HttpRequest, filters: Query[StakeholderFilters]) -
     response=StakeholderDetailOut,
     summary="One stakeholder with the ideas and workshops it is linked to (staff token)",
 )
-def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> Stakeholder:
-    _require(can_see_participation(request.auth))
+def stakeholder_detail(request: TokenRequest, stakeholder_id: int) -> Stakeholder:
+    require(can_see_participation(request.auth))
     return get_object_or_404(_stakeholders_with_links(), pk=stakeholder_id)
 
 
@@ -174,8 +169,8 @@ def stakeholder_detail(request: HttpRequest, stakeholder_id: int) -> Stakeholder
     response={201: StakeholderDetailOut},
     summary="Add a stakeholder; a person only with the date of their consent (strategy team)",
 )
-def stakeholder_create(request: HttpRequest, payload: StakeholderIn) -> Status:
-    _require(can_edit_participation(request.auth))
+def stakeholder_create(request: TokenRequest, payload: StakeholderIn) -> Status:
+    require(can_edit_participation(request.auth))
     stakeholder = _save_stakeholder(request, None, payload.model_dump())
     return Status(201, get_object_or_404(_stakeholders_with_links(), pk=stakeholder.pk))
 
@@ -185,15 +180,15 @@ def stakeholder_create(request: HttpRequest, payload: StakeholderIn) -> Status:
     response=StakeholderDetailOut,
     summary="Change the fields sent of a stakeholder (strategy team)",
 )
-def stakeholder_update(request: HttpRequest, stakeholder_id: int, payload: StakeholderPatch) -> Stakeholder:
-    _require(can_edit_participation(request.auth))
+def stakeholder_update(request: TokenRequest, stakeholder_id: int, payload: StakeholderPatch) -> Stakeholder:
+    require(can_edit_participation(request.auth))
     stakeholder = _save_stakeholder(request, stakeholder_id, payload.model_dump(exclude_unset=True))
     return get_object_or_404(_stakeholders_with_links(), pk=stakeholder.pk)
 
 
 @router.delete("/stakeholders/{stakeholder_id}", response={204: None}, summary="Delete a stakeholder (strategy team)")
-def stakeholder_delete(request: HttpRequest, stakeholder_id: int) -> Status:
-    _require(can_edit_participation(request.auth))
+def stakeholder_delete(request: TokenRequest, stakeholder_id: int) -> Status:
+    require(can_edit_participation(request.auth))
     stakeholder = get_object_or_404(Stakeholder, pk=stakeholder_id)
     with transaction.atomic(), _as_actor(request):
         stakeholder.delete()
@@ -202,8 +197,8 @@ def stakeholder_delete(request: HttpRequest, stakeholder_id: int) -> Status:
 
 @router.get("/workshops", response=list[WorkshopOut], summary="Workshops, newest first (staff token)")
 @paginate(Pagination)
-def workshop_list(request: HttpRequest) -> list:
-    _require(can_see_participation(request.auth))
+def workshop_list(request: TokenRequest) -> list:
+    require(can_see_participation(request.auth))
     return Workshop.objects.order_by("-held_on", "-pk")
 
 
@@ -212,6 +207,6 @@ def workshop_list(request: HttpRequest) -> list:
     response=WorkshopDetailOut,
     summary="One workshop with the groups present and the ideas that came out of it (staff token)",
 )
-def workshop_detail(request: HttpRequest, workshop_id: int) -> Workshop:
-    _require(can_see_participation(request.auth))
+def workshop_detail(request: TokenRequest, workshop_id: int) -> Workshop:
+    require(can_see_participation(request.auth))
     return get_object_or_404(Workshop.objects.prefetch_related("stakeholders", "ideas"), pk=workshop_id)

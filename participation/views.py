@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.editing import confirm_delete_view, save_form_view
+from core.access import require
+from core.editing import edit_views
 from ideas.services import SubmissionRepeated, earlier_submission
 from participation.forms import OutcomeIdeaForm, StakeholderForm, WorkshopForm
 from participation.grid import MARGIN, SIZE, grid_dots
@@ -15,14 +14,9 @@ from participation.permissions import can_edit_participation, can_see_participat
 from participation.services import workshop_outcome_to_idea
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def stakeholder_list(request: HttpRequest) -> HttpResponse:
-    _require(can_see_participation(request.user))
+    require(can_see_participation(request.user))
     stakeholders = Stakeholder.objects.all()
     category = request.GET.get("category", "")
     if category in Stakeholder.Category.values:
@@ -47,7 +41,7 @@ def stakeholder_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def stakeholder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_see_participation(request.user))
+    require(can_see_participation(request.user))
     stakeholder = get_object_or_404(Stakeholder, pk=pk)
     context = {
         "stakeholder": stakeholder,
@@ -59,31 +53,19 @@ def stakeholder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "participation/stakeholder_detail.html", context)
 
 
-@login_required
-def stakeholder_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_edit_participation(request.user))
-    stakeholder = get_object_or_404(Stakeholder, pk=pk) if pk else None
-    form = StakeholderForm(request.POST or None, instance=stakeholder)
-    title = _("Edit stakeholder") if stakeholder else _("New stakeholder")
-    cancel = stakeholder.get_absolute_url() if stakeholder else reverse("participation:stakeholders")
-    return save_form_view(request, form=form, title=title, cancel_url=cancel)
-
-
-@login_required
-def stakeholder_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_edit_participation(request.user))
-    stakeholder = get_object_or_404(Stakeholder, pk=pk)
-    return confirm_delete_view(
-        request,
-        obj=stakeholder,
-        cancel_url=stakeholder.get_absolute_url(),
-        success_url=reverse("participation:stakeholders"),
-    )
+stakeholder_edit, stakeholder_delete = edit_views(
+    Stakeholder,
+    StakeholderForm,
+    allowed=can_edit_participation,
+    new_title=gettext_lazy("New stakeholder"),
+    edit_title=gettext_lazy("Edit stakeholder"),
+    list_url="participation:stakeholders",
+)
 
 
 @login_required
 def workshop_list(request: HttpRequest) -> HttpResponse:
-    _require(can_see_participation(request.user))
+    require(can_see_participation(request.user))
     page = Paginator(Workshop.objects.prefetch_related("stakeholders"), 20).get_page(request.GET.get("page"))
     return render(
         request, "participation/workshop_list.html", {"page": page, "can_edit": can_edit_participation(request.user)}
@@ -92,7 +74,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_see_participation(request.user))
+    require(can_see_participation(request.user))
     workshop = get_object_or_404(Workshop, pk=pk)
     context = {
         "workshop": workshop,
@@ -103,29 +85,20 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "participation/workshop_detail.html", context)
 
 
-@login_required
-def workshop_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_edit_participation(request.user))
-    workshop = get_object_or_404(Workshop, pk=pk) if pk else None
-    form = WorkshopForm(request.POST or None, instance=workshop)
-    title = _("Edit workshop") if workshop else _("New workshop")
-    cancel = workshop.get_absolute_url() if workshop else reverse("participation:workshops")
-    return save_form_view(request, form=form, title=title, cancel_url=cancel)
-
-
-@login_required
-def workshop_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_edit_participation(request.user))
-    workshop = get_object_or_404(Workshop, pk=pk)
-    return confirm_delete_view(
-        request, obj=workshop, cancel_url=workshop.get_absolute_url(), success_url=reverse("participation:workshops")
-    )
+workshop_edit, workshop_delete = edit_views(
+    Workshop,
+    WorkshopForm,
+    allowed=can_edit_participation,
+    new_title=gettext_lazy("New workshop"),
+    edit_title=gettext_lazy("Edit workshop"),
+    list_url="participation:workshops",
+)
 
 
 @login_required
 def workshop_idea(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn an outcome of the workshop into an idea that keeps its origin."""
-    _require(can_edit_participation(request.user))
+    require(can_edit_participation(request.user))
     workshop = get_object_or_404(Workshop, pk=pk)
     form = OutcomeIdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,14 +8,14 @@ in scoring; all scores are readable once it is closed, and by the strategy team 
 from datetime import date, datetime
 
 from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
+from core.access import require
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from prioritisation.models import COMMENT_MAX, Candidate, Criterion, PriorityRound, Score
 from prioritisation.permissions import (
@@ -140,7 +140,7 @@ class ScoresSavedOut(Schema):
     changed: int
 
 
-def _round(request: HttpRequest, round_id: int) -> PriorityRound:
+def _round(request: TokenRequest, round_id: int) -> PriorityRound:
     return access_round(request.auth, round_id)
 
 
@@ -154,7 +154,7 @@ def criteria_list(request: HttpRequest) -> list:
     response=list[RoundOut],
     summary="Priority rounds the token's user may see (the team all, others closed rounds and those they assess)",
 )
-def round_list(request: HttpRequest) -> list:
+def round_list(request: TokenRequest) -> list:
     return list(visible_rounds(request.auth).order_by("-created_at", "-pk"))
 
 
@@ -168,10 +168,9 @@ def round_detail(request: HttpRequest, round_id: int) -> PriorityRound:
     response=RankingOut,
     summary="The ranking with each criterion's contribution (points of 100) and the assessors' spread (0..1)",
 )
-def round_ranking(request: HttpRequest, round_id: int) -> dict:
+def round_ranking(request: TokenRequest, round_id: int) -> dict:
     priority_round = _round(request, round_id)
-    if not can_see_ranking(request.auth, priority_round) or priority_round.is_draft:
-        raise PermissionDenied
+    require(can_see_ranking(request.auth, priority_round) and not priority_round.is_draft)
     result = rank(load_matrix(priority_round))
     return {
         "round_id": priority_round.pk,
@@ -206,7 +205,7 @@ def round_ranking(request: HttpRequest, round_id: int) -> dict:
     response=list[ScoreOut],
     summary="Scores: your own while the round is in scoring; all once it is closed (the team: always all)",
 )
-def round_scores(request: HttpRequest, round_id: int) -> list:
+def round_scores(request: TokenRequest, round_id: int) -> list:
     priority_round = _round(request, round_id)
     scores = Score.objects.filter(candidate__priority_round=priority_round).order_by("pk")
     if not (priority_round.is_closed or can_manage_prioritisation(request.auth)):
@@ -228,10 +227,9 @@ def round_scores(request: HttpRequest, round_id: int) -> list:
     response=ScoresSavedOut,
     summary="Save your own scores as an assessor of a round in scoring (all or nothing)",
 )
-def round_scores_save(request: HttpRequest, round_id: int, payload: list[ScoreIn]) -> dict:
+def round_scores_save(request: TokenRequest, round_id: int, payload: list[ScoreIn]) -> dict:
     priority_round = _round(request, round_id)
-    if not is_assessor(request.auth, priority_round):
-        raise PermissionDenied
+    require(is_assessor(request.auth, priority_round))
     candidates = {c.pk: c for c in Candidate.objects.filter(priority_round=priority_round).select_related("idea")}
     by_candidate: dict[int, list[ScoreEntry]] = {}
     for item in payload:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from core.exports import SafeCsvWriter, SafeWorkbook
+from core.exports import Table
 from prioritisation.ranking import Ranking
 
 
@@ -55,36 +55,47 @@ def _rows(ranking: Ranking, *, prioritised: set[int] | None) -> Iterator[list]:
         yield row
 
 
-def ranking_csv(ranking: Ranking, writer, *, prioritised: set[int] | None = None) -> None:
-    """Semicolons and the language's decimal separator, as German spreadsheet programs expect them."""
-    writer = SafeCsvWriter(writer, decimal_separator=str(get_format("DECIMAL_SEPARATOR")))
-    writer.writerow(_header(ranking, with_choice=prioritised is not None))
-    writer.writerows(_rows(ranking, prioritised=prioritised))
-
-
-def ranking_xlsx(ranking: Ranking, *, title: str, prioritised: set[int] | None = None) -> bytes:
-    """Two sheets: the ranking, and the criteria with their weights (so the numbers can be traced)."""
-    workbook = SafeWorkbook()
-    sheet = workbook.sheet(_("Ranking"))
-    sheet.append([title])
-    sheet.append([_("Ranking with your weights") if ranking.is_what_if else _("Ranking with the agreed weights")])
-    sheet.append([])
-    sheet.append(_header(ranking, with_choice=prioritised is not None))
-    for row in _rows(ranking, prioritised=prioritised):
-        sheet.append(row)
-    criteria = workbook.sheet(_("Criteria"))
-    criteria.append(
-        [_("Criterion"), _("Agreed weight"), _("Share in this ranking (%)"), _("Scale"), _("Direction"), _("Derived")]
+def ranking_table(ranking: Ranking, *, prioritised: set[int] | None = None) -> Table:
+    """The CSV: the ranking alone, numbers with the language's decimal separator, as German
+    spreadsheet programs expect them."""
+    return Table(
+        _header(ranking, with_choice=prioritised is not None),
+        _rows(ranking, prioritised=prioritised),
+        decimal_separator=str(get_format("DECIMAL_SEPARATOR")),
     )
-    for column, share in ranking.weighted_columns:
-        criteria.append(
+
+
+def ranking_sheets(ranking: Ranking, *, title: str, prioritised: set[int] | None = None) -> list[Table]:
+    """Two sheets: the ranking, and the criteria with their weights (so the numbers can be traced)."""
+    weights = _("Ranking with your weights") if ranking.is_what_if else _("Ranking with the agreed weights")
+    criteria = [
+        [
+            column.name,
+            column.weight,
+            round(share, 1),
+            f"{column.scale_min}–{column.scale_max}",
+            _("lower is better") if column.lower_is_better else _("higher is better"),
+            _("yes") if column.derived else _("no"),
+        ]
+        for column, share in ranking.weighted_columns
+    ]
+    return [
+        Table(
+            _header(ranking, with_choice=prioritised is not None),
+            _rows(ranking, prioritised=prioritised),
+            title=_("Ranking"),
+            above=[[title], [weights], []],
+        ),
+        Table(
             [
-                column.name,
-                column.weight,
-                round(share, 1),
-                f"{column.scale_min}–{column.scale_max}",
-                _("lower is better") if column.lower_is_better else _("higher is better"),
-                _("yes") if column.derived else _("no"),
-            ]
-        )
-    return workbook.to_bytes()
+                _("Criterion"),
+                _("Agreed weight"),
+                _("Share in this ranking (%)"),
+                _("Scale"),
+                _("Direction"),
+                _("Derived"),
+            ],
+            criteria,
+            title=_("Criteria"),
+        ),
+    ]

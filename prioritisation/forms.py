@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -68,13 +70,13 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assessors"].queryset = User.objects.filter(is_active=True, role__in=INTERNAL_ROLES).order_by(
-            "full_name", "email"
-        )
-        self.fields["due_on"].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+        cast(forms.ModelChoiceField, self.fields["assessors"]).queryset = User.objects.filter(
+            is_active=True, role__in=INTERNAL_ROLES
+        ).order_by("full_name", "email")
+        cast(forms.DateField, self.fields["due_on"]).input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
         instance = self.instance
         in_round = [] if instance.pk is None else list(instance.criteria.values_list("criterion_id", flat=True))
-        self.fields["criteria"].queryset = Criterion.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["criteria"]).queryset = Criterion.objects.filter(
             Q(is_active=True) | Q(pk__in=[pk for pk in in_round if pk])
         ).order_by("position", "pk")
         if instance.pk is None:
@@ -113,7 +115,7 @@ class WeightsForm(forms.Form):
             )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if not self.errors and self.columns and sum(self.weights().values()) <= 0:
             raise forms.ValidationError(ZERO_WEIGHTS)
         return cleaned
@@ -160,7 +162,7 @@ class CandidatePickForm(forms.Form):
 
     def __init__(self, *args, queryset, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ideas"].queryset = queryset
+        cast(forms.ModelChoiceField, self.fields["ideas"]).queryset = queryset
 
 
 class CloseRoundForm(forms.Form):
@@ -189,7 +191,7 @@ class CloseRoundForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prioritise"].choices = choices
+        cast(forms.ChoiceField, self.fields["prioritise"]).choices = choices
 
 
 def score_field_name(criterion_id: int) -> str:
@@ -215,9 +217,9 @@ class ScoreForm(forms.Form):
         self.criteria = [c for c in criteria if not c.derived]
         for criterion in self.criteria:
             values = list(criterion.scale_values())
-            common = {"label": criterion.name, "required": False, "help_text": _hint(criterion)}
+            common: dict[str, Any] = {"label": criterion.name, "required": False, "help_text": _hint(criterion)}
             if len(values) <= MAX_RADIO_VALUES:
-                field = forms.TypedChoiceField(
+                field: forms.Field = forms.TypedChoiceField(
                     choices=[(v, str(v)) for v in values] + [("", _("no score"))],
                     coerce=int,
                     empty_value=None,

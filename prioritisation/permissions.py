@@ -10,29 +10,29 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import AnyUser
 from prioritisation.models import Candidate, PriorityRound
 
 
-def can_manage_prioritisation(user: User) -> bool:
+def can_manage_prioritisation(user: AnyUser) -> bool:
     """Criteria catalogue and rounds: create, change, freeze, close."""
     return user.is_authenticated and user.is_strategy_team
 
 
-def can_see_criteria(user: User) -> bool:
+def can_see_criteria(user: AnyUser) -> bool:
     """The catalogue is agreed in advance and open to read for the whole administration."""
     return user.is_authenticated and user.is_internal
 
 
-def can_see_rounds(user: User) -> bool:
+def can_see_rounds(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_internal
 
 
-def is_assessor(user: User, priority_round: PriorityRound) -> bool:
+def is_assessor(user: AnyUser, priority_round: PriorityRound) -> bool:
     return user.is_authenticated and user.is_internal and priority_round.assessors.filter(pk=user.pk).exists()
 
 
-def can_see_round(user: User, priority_round: PriorityRound) -> bool:
+def can_see_round(user: AnyUser, priority_round: PriorityRound) -> bool:
     """The team sees every round; others closed rounds and the rounds they assess."""
     if not can_see_rounds(user):
         return False
@@ -41,7 +41,7 @@ def can_see_round(user: User, priority_round: PriorityRound) -> bool:
     return is_assessor(user, priority_round)
 
 
-def can_see_ranking(user: User, priority_round: PriorityRound) -> bool:
+def can_see_ranking(user: AnyUser, priority_round: PriorityRound) -> bool:
     """Closed rounds for the administration; the team follows an open round as it is scored.
 
     Assessors do not see the interim ranking: they score independently.
@@ -51,11 +51,11 @@ def can_see_ranking(user: User, priority_round: PriorityRound) -> bool:
     return can_see_rounds(user) and priority_round.is_closed
 
 
-def can_score(user: User, priority_round: PriorityRound) -> bool:
+def can_score(user: AnyUser, priority_round: PriorityRound) -> bool:
     return priority_round.is_scoring and is_assessor(user, priority_round)
 
 
-def visible_rounds(user: User) -> QuerySet[PriorityRound]:
+def visible_rounds(user: AnyUser) -> QuerySet[PriorityRound]:
     """The rounds a user may find in the list."""
     rounds = PriorityRound.objects.all()
     if can_manage_prioritisation(user):
@@ -65,7 +65,7 @@ def visible_rounds(user: User) -> QuerySet[PriorityRound]:
     return rounds.filter(Q(state=PriorityRound.State.CLOSED) | Q(assessors=user)).distinct()
 
 
-def access_round(user: User, pk: int) -> PriorityRound:
+def access_round(user: AnyUser, pk: int) -> PriorityRound:
     """A round the user may see, or 404 (403 is raised by the views for users without any access)."""
     priority_round = get_object_or_404(PriorityRound, pk=pk)
     if not can_see_round(user, priority_round):
@@ -73,7 +73,7 @@ def access_round(user: User, pk: int) -> PriorityRound:
     return priority_round
 
 
-def access_candidate_for_scoring(user: User, pk: int) -> Candidate:
+def access_candidate_for_scoring(user: AnyUser, pk: int) -> Candidate:
     candidate = get_object_or_404(Candidate.objects.select_related("priority_round", "idea"), pk=pk)
     if not can_score(user, candidate.priority_round):
         raise Http404

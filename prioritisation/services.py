@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from ideas.models import TRANSITIONS, Idea, Moderation
-from ideas.services import idea_change_status
+from ideas.models import Idea, Moderation
+from ideas.workflow import idea_advance_to, path_to
 from prioritisation.demand import DemandInputs
 from prioritisation.models import (
     WEIGHT_LIMIT,
@@ -265,30 +265,6 @@ def default_top(count: int) -> int:
     return max(1, math.ceil(count / 3)) if count else 0
 
 
-# Ideas that can still become prioritised, and never by way of these statuses.
-_PRIORITISABLE = {Idea.Status.SUBMITTED, Idea.Status.IN_REVIEW, Idea.Status.IN_POOL}
-_DEAD_ENDS = {Idea.Status.DECLINED, Idea.Status.MERGED, Idea.Status.REALISED}
-
-
-def path_to_prioritised(status: str) -> list[str]:
-    """The shortest way through the ideas' workflow to "prioritised" (e.g. in review → in the pool →
-    prioritised); empty when the idea is past that point or was declined or merged."""
-    if status not in _PRIORITISABLE:
-        return []
-    paths = {status: []}
-    queue = [status]
-    while queue:
-        current = queue.pop(0)
-        for following in sorted(TRANSITIONS.get(current, set())):
-            if following in paths or following in _DEAD_ENDS:
-                continue
-            paths[following] = [*paths[current], following]
-            if following == Idea.Status.PRIORITISED:
-                return paths[following]
-            queue.append(following)
-    return []
-
-
 @dataclass(frozen=True)
 class CloseOutcome:
     prioritised: list[Idea]  # moved to "prioritised" now
@@ -306,8 +282,9 @@ def round_close(
     """End scoring and record the team's decision.
 
     The inputs of the derived demand are copied, so the ranking stays as it was decided. The ideas
-    of the chosen candidates move through the workflow to "prioritised", each step with a public
-    reason naming the round, the place and the points; the others stay in the pool.
+    of the chosen candidates move through the ideas' workflow to "prioritised" (`idea_advance_to`),
+    each step with a public reason naming the round, the place and the points, and one mail to
+    each author after the commit; the others stay in the pool.
     """
     if not priority_round.is_scoring:
         raise PrioritisationError(_("Only a round in scoring can be closed."))
@@ -339,8 +316,7 @@ def round_close(
         if not candidate.prioritised:
             continue
         idea = candidate.idea
-        steps = path_to_prioritised(idea.status)
-        if not steps:
+        if not path_to(idea.status, Idea.Status.PRIORITISED):
             outcome.unchanged.append(idea)
             continue
         # The reason is public and stays on the idea's page: written in the installation's language.
@@ -355,13 +331,12 @@ def round_close(
             }
             if note:
                 reason = f"{reason}\n\n{note}"
-            for status in steps:
-                step_reason = reason
-                if status != Idea.Status.PRIORITISED:
-                    step_reason = _("Back in the pool, to be prioritised in the priority round “%(round)s”.") % {
-                        "round": priority_round.title
-                    }
-                idea_change_status(idea=idea, to_status=status, reason=step_reason, by=by)
+            back_in_the_pool = _("Back in the pool, to be prioritised in the priority round “%(round)s”.") % {
+                "round": priority_round.title
+            }
+            idea_advance_to(
+                idea=idea, to_status=Idea.Status.PRIORITISED, reason=reason, reason_on_the_way=back_in_the_pool, by=by
+            )
         outcome.prioritised.append(idea)
     return outcome
 

@@ -1,19 +1,20 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.access import require
 from core.editing import confirm_delete_view, save_form_view
+from core.exports import csv_response, dated_filename, xlsx_response
+from core.http import HtmxHttpRequest
+from ideas.models import Idea
+from ideas.workflow import path_to
 from prioritisation import exports
 from prioritisation.display import display_rows
 from prioritisation.forms import (
@@ -47,7 +48,6 @@ from prioritisation.services import (
     criterion_next_position,
     default_top,
     ensure_draft,
-    path_to_prioritised,
     pool_ideas,
     round_add_candidates,
     round_close,
@@ -59,11 +59,6 @@ from prioritisation.services import (
 )
 
 PICK_LIMIT = 100  # ideas shown at once when picking candidates; the search narrows them down
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _tabs(request: HttpRequest, priority_round: PriorityRound) -> dict:
@@ -78,14 +73,14 @@ def _tabs(request: HttpRequest, priority_round: PriorityRound) -> dict:
 
 @login_required
 def criteria(request: HttpRequest) -> HttpResponse:
-    _require(can_see_criteria(request.user))
+    require(can_see_criteria(request.user))
     context = {"criteria": Criterion.objects.all(), "can_manage": can_manage_prioritisation(request.user)}
     return render(request, "prioritisation/criteria.html", context)
 
 
 @login_required
 def criterion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     criterion = get_object_or_404(Criterion, pk=pk) if pk else None
     form = CriterionForm(request.POST or None, instance=criterion)
     if criterion is None:
@@ -97,7 +92,7 @@ def criterion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     criterion = get_object_or_404(Criterion, pk=pk)
     catalogue = reverse("prioritisation:criteria")
     return confirm_delete_view(
@@ -112,7 +107,7 @@ def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def criteria_defaults(request: HttpRequest) -> HttpResponse:
     """GET asks, POST fills an empty catalogue with the nine default criteria."""
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     catalogue = reverse("prioritisation:criteria")
     if request.method == "POST":
         try:
@@ -142,7 +137,7 @@ def criteria_defaults(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rounds(request: HttpRequest) -> HttpResponse:
-    _require(can_see_rounds(request.user))
+    require(can_see_rounds(request.user))
     listed = (
         visible_rounds(request.user)
         .annotate(
@@ -158,47 +153,50 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk) if pk else None
     form = RoundForm(request.POST or None, instance=priority_round)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
+
+    def save() -> PriorityRound:
         criteria = None if form.fields["criteria"].disabled else form.cleaned_data["criteria"]
-        try:
-            saved = round_save(
-                priority_round=saved, criteria=criteria, assessors=form.cleaned_data["assessors"], by=request.user
-            )
-        except PrioritisationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("“%(object)s” was saved.") % {"object": saved})
-        return redirect(saved)
-    title = _("Edit round") if priority_round else _("New priority round")
-    cancel = priority_round.get_absolute_url() if priority_round else reverse("prioritisation:rounds")
-    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel})
+        return round_save(
+            priority_round=form.save(commit=False),
+            criteria=criteria,
+            assessors=form.cleaned_data["assessors"],
+            by=request.user,
+        )
+
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit round") if priority_round else _("New priority round"),
+        cancel_url=priority_round.get_absolute_url() if priority_round else reverse("prioritisation:rounds"),
+        save=save,
+        refused=PrioritisationError,
+        refusal_as_message=True,
+    )
 
 
 @login_required
 def round_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
     try:
         ensure_draft(priority_round)
     except PrioritisationError:
         messages.error(request, _("Only a round in preparation can be deleted; scored rounds stay on record."))
         return redirect(priority_round)
-    if request.method == "POST":
-        round_delete(priority_round=priority_round)
-        messages.success(request, _("“%(object)s” was deleted.") % {"object": priority_round})
-        return redirect("prioritisation:rounds")
     return confirm_delete_view(
-        request, obj=priority_round, cancel_url=priority_round.get_absolute_url(), success_url=""
+        request,
+        obj=priority_round,
+        success_url=reverse("prioritisation:rounds"),
+        delete=lambda: round_delete(priority_round=priority_round),
     )
 
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_see_rounds(request.user))
+    require(can_see_rounds(request.user))
     priority_round = access_round(request.user, pk)
     criteria_list = list(priority_round.criteria.order_by("position", "pk"))
     total_weight = sum(c.weight for c in criteria_list)
@@ -228,15 +226,22 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/round_detail.html", context)
 
 
+def _frozen(request: HttpRequest, priority_round: PriorityRound) -> HttpResponse | None:
+    """Outside preparation a round's criteria, weights and candidates stay as they are: say so on its page."""
+    if priority_round.is_draft:
+        return None
+    messages.error(
+        request, _("This round is no longer in preparation: its criteria, weights and candidates are frozen.")
+    )
+    return redirect(priority_round)
+
+
 @login_required
 def round_weights(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
-    if not priority_round.is_draft:
-        messages.error(
-            request, _("This round is no longer in preparation: its criteria, weights and candidates are frozen.")
-        )
-        return redirect(priority_round)
+    if frozen := _frozen(request, priority_round):
+        return frozen
     form = WeightsForm(request.POST or None, columns=round_columns(priority_round))
     if request.method == "POST" and form.is_valid():
         try:
@@ -258,13 +263,10 @@ def round_weights(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     """Pick candidates from the idea pool (ideas in the pool that are not yet in the round)."""
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
-    if not priority_round.is_draft:
-        messages.error(
-            request, _("This round is no longer in preparation: its criteria, weights and candidates are frozen.")
-        )
-        return redirect(priority_round)
+    if frozen := _frozen(request, priority_round):
+        return frozen
     available = pool_ideas().exclude(priority_candidacies__priority_round=priority_round)
     if request.method == "POST":
         form = CandidatePickForm(request.POST, queryset=available)
@@ -295,7 +297,7 @@ def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def candidate_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     candidate = get_object_or_404(Candidate.objects.select_related("priority_round", "idea"), pk=pk)
     priority_round = candidate.priority_round
     if request.method == "POST":
@@ -321,7 +323,7 @@ def candidate_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_state(request: HttpRequest, pk: int) -> HttpResponse:
     """The next step of a round: start scoring (freezes it) or close it. GET asks, POST does it."""
-    _require(can_manage_prioritisation(request.user))
+    require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
     if priority_round.is_closed:
         messages.info(request, _("This round is closed."))
@@ -362,7 +364,7 @@ def _close_round(request: HttpRequest, priority_round: PriorityRound) -> HttpRes
             "title": idea.title,
             "points": number_format(round(row.total, 1), decimal_pos=1),
         }
-        if not path_to_prioritised(idea.status):
+        if not path_to(idea.status, Idea.Status.PRIORITISED):
             label += " – " + _("stays “%(status)s”") % {"status": idea.get_status_display()}
         choices.append((row.row.id, label))
     top = default_top(len(ranked))
@@ -411,7 +413,7 @@ def _close_round(request: HttpRequest, priority_round: PriorityRound) -> HttpRes
 @login_required
 def scoring(request: HttpRequest, pk: int) -> HttpResponse:
     """An assessor's overview: every candidate with how many of its criteria they have scored."""
-    _require(can_see_rounds(request.user))
+    require(can_see_rounds(request.user))
     priority_round = access_round(request.user, pk)
     if not can_score(request.user, priority_round):
         raise Http404
@@ -456,7 +458,7 @@ def _next_candidate(priority_round: PriorityRound, user, after: Candidate, score
 
 @login_required
 def score_candidate(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_see_rounds(request.user))
+    require(can_see_rounds(request.user))
     candidate = access_candidate_for_scoring(request.user, pk)
     priority_round = candidate.priority_round
     criteria_list = list(priority_round.criteria.order_by("position", "pk"))
@@ -503,7 +505,7 @@ def score_candidate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ranking_round(request: HttpRequest, pk: int) -> PriorityRound:
-    _require(can_see_rounds(request.user))
+    require(can_see_rounds(request.user))
     priority_round = access_round(request.user, pk)
     if not can_see_ranking(request.user, priority_round):
         raise Http404
@@ -559,7 +561,7 @@ def _reasons(priority_round: PriorityRound, result: Ranking) -> list[tuple]:
 
 
 @login_required
-def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+def ranking(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The ranking with each criterion's contribution and the spread; the what-if panel re-ranks
     with other weights (GET, never saved). htmx requests get only the re-ranked list."""
     priority_round = _ranking_round(request, pk)
@@ -596,19 +598,12 @@ def ranking_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return _not_yet(request, priority_round)
     _form, result = _rank_with_request_weights(request, load_matrix(priority_round))
     prioritised = _prioritised_ids(priority_round)
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.ranking_xlsx(result, title=priority_round.title, prioritised=prioritised),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # lets Excel recognise UTF-8
-        exports.ranking_csv(result, csv.writer(response, delimiter=";"), prioritised=prioritised)
     name = _("ranking") if not result.is_what_if else _("ranking-what-if")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}-{priority_round.pk}-{stamp}.{fmt}"'
-    return response
+    filename = dated_filename(f"{slugify(name)}-{priority_round.pk}", fmt)
+    if fmt == "xlsx":
+        sheets = exports.ranking_sheets(result, title=priority_round.title, prioritised=prioritised)
+        return xlsx_response(sheets, filename=filename)
+    return csv_response(exports.ranking_table(result, prioritised=prioritised), filename=filename)
 
 
 @login_required

@@ -6,7 +6,7 @@ from enum import Enum
 
 from auditlog.context import set_actor
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -15,9 +15,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from accounts.models import User
 from config.pagination import Pagination
+from core.access import require
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from ideas.models import Idea
 from projects.models import Kpi, LogEntry, Measurement, Milestone, Project
@@ -197,14 +198,13 @@ def _visible_to(user: User | None):
     return projects.with_track().prefetch_related("fields_of_action")
 
 
-def _project_for_work(request: HttpRequest, project_id: int) -> Project:
+def _project_for_work(request: TokenRequest, project_id: int) -> Project:
     project = get_object_or_404(Project, pk=project_id)
-    if not can_work_on_project(request.auth, project):
-        raise PermissionDenied
+    require(can_work_on_project(request.auth, project))
     return project
 
 
-def _as_actor(request: HttpRequest):
+def _as_actor(request: TokenRequest):
     """The audit trail's actor: AuditlogMiddleware only knows the session user, not the token's."""
     return set_actor(request.auth, remote_addr=AuditlogMiddleware._get_remote_addr(request))
 
@@ -223,20 +223,13 @@ def _validated(obj) -> None:
 )
 @paginate(Pagination)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> list:
-    projects = _visible(request).order_by("title", "pk")
-    if filters.status:
-        projects = projects.filter(status=filters.status.value)
-    if filters.track == TrackFilter.running:
-        projects = projects.running()
-    elif filters.track == TrackFilter.on_track:
-        projects = projects.on_track()
-    elif filters.track == TrackFilter.not_on_track:
-        projects = projects.running().exclude(pk__in=Project.objects.on_track().values("pk"))
-    if filters.unit:
-        projects = projects.filter(unit_id=filters.unit)
-    if filters.field_of_action:
-        projects = projects.filter(fields_of_action=filters.field_of_action)
-    return projects
+    projects = _visible(request).filter_by(
+        status=filters.status.value if filters.status else "",
+        track=filters.track.value if filters.track else "",
+        unit=filters.unit,
+        field_of_action=filters.field_of_action,
+    )
+    return projects.sorted_by("title")
 
 
 @router.get(
@@ -276,7 +269,7 @@ def project_log(request: HttpRequest, project_id: int) -> list:
     auth=StaffTokenAuth(),
     summary="Write a progress log entry (project members)",
 )
-def project_log_add(request: HttpRequest, project_id: int, payload: LogEntryIn) -> tuple[int, LogEntry]:
+def project_log_add(request: TokenRequest, project_id: int, payload: LogEntryIn) -> tuple[int, LogEntry]:
     project = _project_for_work(request, project_id)
     entry = LogEntry(project=project, author=request.auth, **payload.dict(exclude_none=True))
     _validated(entry)

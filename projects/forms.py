@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -71,20 +73,24 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         internal = User.objects.filter(is_active=True).exclude(role="citizen").order_by("full_name")
-        self.fields["lead"].queryset = internal
-        self.fields["members"].queryset = internal
-        self.fields["unit"].queryset = OrgUnit.objects.order_by("name")
-        self.fields["fields_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
-        self.fields["goals"].queryset = Goal.objects.select_related("field").order_by("field__position", "position")
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = internal
+        cast(forms.ModelChoiceField, self.fields["members"]).queryset = internal
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = OrgUnit.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["fields_of_action"]).queryset = FieldOfAction.objects.order_by(
+            "position", "title"
+        )
+        cast(forms.ModelChoiceField, self.fields["goals"]).queryset = Goal.objects.select_related("field").order_by(
+            "field__position", "position"
+        )
         others = Project.objects.order_by("title")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["depends_on"].queryset = others
+        cast(forms.ModelChoiceField, self.fields["depends_on"]).queryset = others
         self.fields["depends_on"].widget.attrs["size"] = 6
         self.fields["depends_on"].help_text = _("Projects that must deliver first. Hold Ctrl to choose several.")
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         # The reason belongs to the status it explains. When a stopped or suspended project moves on
         # and the old reason was left as it was, it no longer explains anything: it is dropped. (The
         # model refuses a stopped or suspended project without a reason.)
@@ -122,7 +128,7 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ideas"].queryset = Idea.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["ideas"]).queryset = Idea.objects.filter(
             status__in=[Idea.Status.IN_POOL, Idea.Status.IN_REVIEW, Idea.Status.PRIORITISED]
         ).order_by("title")
 
@@ -134,7 +140,7 @@ class MilestoneForm(VersionedForm):
         widgets = {"due_on": DATE, "done_on": DATE, "definition_of_done": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         done_on = cleaned.get("done_on")
         project = self.instance.project
         start = project.actual_start or project.planned_start
@@ -182,7 +188,7 @@ class LogEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only the platform writes entries without a light (those that record a status change).
         self.fields["light"].required = True
-        self.fields["light"].choices = LogEntry.Light.choices
+        cast(forms.ChoiceField, self.fields["light"]).choices = LogEntry.Light.choices
 
 
 class ProjectFilterForm(forms.Form):
@@ -205,9 +211,9 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("all")), *Project.Status.choices]
-        self.fields["unit"].empty_label = _("all")
-        self.fields["field"].empty_label = _("all")
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("all")), *Project.Status.choices]
+        cast(forms.ModelChoiceField, self.fields["unit"]).empty_label = _("all")
+        cast(forms.ModelChoiceField, self.fields["field"]).empty_label = _("all")
 
 
 class MeasuresUploadForm(forms.Form):

@@ -7,6 +7,7 @@ Which column means what is guessed from the header and can be changed before imp
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -67,7 +68,7 @@ class PlannedProject:
     @property
     def status_label(self) -> str:
         """The status as people read it (planned when the file does not say)."""
-        return Project.Status(self.values.get("status") or Project.Status.PLANNED).label
+        return str(Project.Status(self.values.get("status") or Project.Status.PLANNED).label)
 
 
 @dataclass
@@ -189,7 +190,8 @@ def parse_measures(data: bytes, mapping: dict[str, int] | None = None) -> Measur
 
 
 def _project_values(raw: dict, units: dict, fields: dict) -> tuple[dict, list[str]]:
-    values, problems = {}, []
+    values: dict[str, Any] = {}
+    problems: list[str] = []
     for name in ("summary", "description"):
         if name in raw:
             values[name] = str(raw[name]).strip()[: 300 if name == "summary" else 10000]
@@ -236,7 +238,7 @@ def _milestone(raw: dict, problems: list[str]) -> dict | None:
         if "milestone_due" in raw or "milestone_done" in raw:
             problems.append(_("a milestone date without a milestone title"))
         return None
-    milestone = {
+    milestone: dict[str, Any] = {
         "title": str(raw["milestone"]).strip()[:200],
         "definition_of_done": str(raw.get("milestone_definition", "")).strip(),
     }

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ListQuerySet
+
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 STATUS_REASON_MAX = 2000
 REASON_REQUIRED = {
@@ -36,12 +38,20 @@ def _short_date(value: object) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, datetime.date) else str(value)
 
 
-class ProjectQuerySet(models.QuerySet["Project"]):
+class ProjectQuerySet(ListQuerySet["Project"]):
     """Ways of querying projects, including THE definition of "running" and "on track".
 
     Every page, the council report and the API count with `running()` and `on_track()` and label a
     single project with `Project.track` – never with a list of statuses of their own (docs/projects.md).
     """
+
+    SORTS = {
+        "title": ("title", "pk"),
+        "start": ("planned_start", "title"),
+        "progress": ("-progress", "title"),
+        "updated": ("-updated_at", "-pk"),
+    }
+    DEFAULT_SORT = "title"
 
     def public(self) -> "ProjectQuerySet":
         return self.filter(visibility=Project.Visibility.PUBLIC)
@@ -60,6 +70,24 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def on_track(self) -> "ProjectQuerySet":
         """Running, the latest progress log entry is green and no milestone is overdue."""
         return self.running().with_track().filter(last_traffic_light=LogEntry.Light.GREEN, has_overdue_milestone=False)
+
+    def not_on_track(self) -> "ProjectQuerySet":
+        """Running, but not on track (`on_track()`)."""
+        return self.running().exclude(pk__in=Project.objects.on_track().values("pk"))
+
+    def filter_by(
+        self, *, q: str = "", status: str = "", track: str = "", unit=None, field_of_action=None
+    ) -> "ProjectQuerySet":
+        """The project list's filters (page, roadmap and API); an empty value filters nothing.
+        `track` is running, on_track or not_on_track; `unit` and `field_of_action` an object or its id."""
+        projects = self.containing(q, "title", "summary").filter_given(status=status)
+        if track == "running":
+            projects = projects.running()
+        elif track == "on_track":
+            projects = projects.on_track()
+        elif track == "not_on_track":
+            projects = projects.not_on_track()
+        return projects.filter_given(unit=unit, fields_of_action=field_of_action)
 
     def track_counts(self) -> tuple[int, int]:
         """(running projects on track, running projects) in one query."""

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from ideas.models import TRANSITIONS, Idea
-from ideas.services import idea_change_status
+from ideas.models import Idea
+from ideas.workflow import idea_advance_to
 from projects.models import Decision, LogEntry, Milestone, Project
 
 
@@ -80,11 +80,6 @@ def check_dependencies(project: Project, depends_on: list[Project]) -> None:
                 stack.extend(edges.get(current, ()))
 
 
-def _move_idea(idea: Idea, to_status: str, reason: str, by: User) -> None:
-    if to_status in TRANSITIONS.get(idea.status, set()):
-        idea_change_status(idea=idea, to_status=to_status, reason=reason, by=by)
-
-
 @transaction.atomic
 def decide(*, project: Project, decision: Decision, ideas: list[Idea], by: User) -> Project:
     """Turn ideas into a project with a decision record; the ideas become "prioritised" and link to it."""
@@ -106,27 +101,29 @@ def decide(*, project: Project, decision: Decision, ideas: list[Idea], by: User)
         "project": project.title,
     }
     for idea in ideas:
-        if idea.status == Idea.Status.IN_REVIEW:
-            _move_idea(idea, Idea.Status.IN_POOL, reason, by)
-        _move_idea(idea, Idea.Status.PRIORITISED, reason, by)
+        idea_advance_to(idea=idea, to_status=Idea.Status.PRIORITISED, reason=reason, by=by)
     return project
+
+
+# The ideas that follow their project: those it took on, not ones sent back to the pool, declined or
+# merged since.
+_FOLLOWING = (Idea.Status.PRIORITISED, Idea.Status.IN_IMPLEMENTATION)
 
 
 def follow_project_status(project: Project, *, previous: str, by: User) -> None:
     """The ideas behind a project follow it: in implementation, then realised."""
     if project.status == previous:
         return
-    ideas = list(project.ideas.all())
     if project.is_running:
+        target = Idea.Status.IN_IMPLEMENTATION
         reason = _("The project “%(project)s” is being implemented.") % {"project": project.title}
-        for idea in ideas:
-            _move_idea(idea, Idea.Status.IN_IMPLEMENTATION, reason, by)
     elif project.status == Project.Status.COMPLETED:
+        target = Idea.Status.REALISED
         reason = _("The project “%(project)s” is completed.") % {"project": project.title}
-        for idea in ideas:
-            if idea.status == Idea.Status.PRIORITISED:
-                _move_idea(idea, Idea.Status.IN_IMPLEMENTATION, reason, by)
-            _move_idea(idea, Idea.Status.REALISED, reason, by)
+    else:
+        return
+    for idea in project.ideas.filter(status__in=_FOLLOWING):
+        idea_advance_to(idea=idea, to_status=target, reason=reason, by=by)
 
 
 def _day(day: date) -> str:

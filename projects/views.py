@@ -4,7 +4,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.editing import confirm_delete_view
+from core.access import require
+from core.editing import confirm_delete_view, delete_view, save_form_view
 from ideas.models import Idea
 from lessons.permissions import can_write_lessons, visible_lessons
 from projects import roadmap
@@ -30,7 +31,7 @@ from projects.forms import (
     ProjectForm,
 )
 from projects.importing import import_measures, parse_measures
-from projects.models import Kpi, LogEntry, Measurement, Milestone, Project
+from projects.models import Kpi, LogEntry, Measurement, Milestone, Project, ProjectQuerySet
 from projects.permissions import (
     access_project,
     can_edit_project,
@@ -48,45 +49,22 @@ from projects.services import (
 )
 from strategy.models import Strategy
 
-SORTS = {
-    "title": ["title", "pk"],
-    "start": ["planned_start", "title"],
-    "progress": ["-progress", "title"],
-    "updated": ["-updated_at", "-pk"],
-}
 
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, ProjectQuerySet]:
     form = ProjectFilterForm(request.GET or None)
     projects = Project.objects.visible_to(request.user).select_related("unit")
-    if form.is_valid():
+    if form.is_valid():  # a value the form does not know filters nothing
         data = form.cleaned_data
-        if data["q"]:
-            projects = projects.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
-        if data["status"]:
-            projects = projects.filter(status=data["status"])
-        if data["track"] == "running":
-            projects = projects.running()
-        elif data["track"] == "on_track":
-            projects = projects.on_track()
-        elif data["track"] == "not_on_track":
-            projects = projects.running().exclude(pk__in=Project.objects.on_track().values("pk"))
-        if data["unit"]:
-            projects = projects.filter(unit=data["unit"])
-        if data["field"]:
-            projects = projects.filter(fields_of_action=data["field"])
+        projects = projects.filter_by(
+            q=data["q"], status=data["status"], track=data["track"], unit=data["unit"], field_of_action=data["field"]
+        )
     return form, projects
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
     form, projects = _filtered(request)
     sort = request.GET.get("sort", "title")
-    projects = projects.with_track().order_by(*SORTS.get(sort, SORTS["title"]))
+    projects = projects.with_track().sorted_by(sort)
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -105,7 +83,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_projects(request: HttpRequest) -> HttpResponse:
-    _require(can_see_internal_projects(request.user))
+    require(can_see_internal_projects(request.user))
     user = request.user
     projects = (
         Project.objects.filter(Q(lead=user) | Q(members=user) | Q(unit__in=user.units.all()))
@@ -161,55 +139,43 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context)
 
 
-def _conflict_or_error(request: HttpRequest, form, error: ProjectError) -> None:
-    form.add_error(None, str(error))
-
-
 @login_required
 def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk:
         project = access_project(request.user, pk)
-        _require(can_edit_project(request.user, project))
+        require(can_edit_project(request.user, project))
     else:
-        _require(can_manage_projects(request.user))
+        require(can_manage_projects(request.user))
         project = Project()
     form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_save(
-                project=form.instance,
-                expected_version=form.cleaned_data.get("version"),
-                depends_on=list(form.cleaned_data["depends_on"]),
-                form_save=form.save,
-                by=request.user,
-            )
-        except ProjectError as error:
-            _conflict_or_error(request, form, error)
-        else:
-            messages.success(request, _("“%(object)s” was saved.") % {"object": form.instance})
-            return redirect(form.instance)
-    title = _("Edit project") if pk else _("New project")
-    cancel = project.get_absolute_url() if pk else reverse("projects:list")
-    return render(request, "core/form_page.html", {"form": form, "title": title, "cancel_url": cancel})
-
-
-@login_required
-def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_projects(request.user))
-    project = get_object_or_404(Project, pk=pk)
-    return confirm_delete_view(
+    return save_form_view(
         request,
-        obj=project,
-        cancel_url=project.get_absolute_url(),
-        success_url=reverse("projects:list"),
-        consequences=_("Its milestones, key figures and progress log are deleted with it; its ideas stay."),
+        form=form,
+        title=_("Edit project") if pk else _("New project"),
+        cancel_url=project.get_absolute_url() if pk else reverse("projects:list"),
+        save=lambda: project_save(
+            project=form.instance,
+            expected_version=form.cleaned_data.get("version"),
+            depends_on=list(form.cleaned_data["depends_on"]),
+            form_save=form.save,
+            by=request.user,
+        ),
+        refused=ProjectError,
     )
+
+
+project_delete = delete_view(
+    lambda user, pk: get_object_or_404(Project, pk=pk),
+    allowed=can_manage_projects,
+    list_url="projects:list",
+    consequences=gettext_lazy("Its milestones, key figures and progress log are deleted with it; its ideas stay."),
+)
 
 
 @login_required
 def project_decide(request: HttpRequest) -> HttpResponse:
     """One or several ideas become a project, with the decision record."""
-    _require(can_manage_projects(request.user))
+    require(can_manage_projects(request.user))
     chosen = [value for value in request.GET.getlist("idea") if value.isdigit()]
     form = DecideForm(request.POST or None, initial={"ideas": chosen})
     decision_form = DecisionForm(request.POST or None, prefix="decision", initial={"decided_on": timezone.localdate()})
@@ -240,7 +206,7 @@ def project_decide(request: HttpRequest) -> HttpResponse:
 @login_required
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = access_project(request.user, pk)
-    _require(can_manage_projects(request.user))
+    require(can_manage_projects(request.user))
     form = DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         decision = form.save(commit=False)
@@ -263,19 +229,15 @@ def milestone_edit(request: HttpRequest, project_pk: int | None = None, pk: int 
     else:
         project = access_project(request.user, project_pk)
         milestone = Milestone(project=project)
-    _require(can_work_on_project(request.user, project))
+    require(can_work_on_project(request.user, project))
     form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone_save(milestone=form.instance, expected_version=form.cleaned_data.get("version"))
-        except ProjectError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("“%(object)s” was saved.") % {"object": milestone})
-            return redirect(milestone)
-    title = _("Edit milestone") if pk else _("New milestone")
-    return render(
-        request, "core/form_page.html", {"form": form, "title": title, "cancel_url": project.get_absolute_url()}
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit milestone") if pk else _("New milestone"),
+        cancel_url=project.get_absolute_url(),
+        save=lambda: milestone_save(milestone=form.instance, expected_version=form.cleaned_data.get("version")),
+        refused=ProjectError,
     )
 
 
@@ -283,13 +245,10 @@ def milestone_edit(request: HttpRequest, project_pk: int | None = None, pk: int 
 def milestone_remove(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=pk)
     project = access_project(request.user, milestone.project_id)
-    _require(can_work_on_project(request.user, project))
-    if request.method == "POST":
-        milestone_delete(milestone=milestone)
-        messages.success(request, _("“%(object)s” was deleted.") % {"object": milestone})
-        return redirect(project)
+    require(can_work_on_project(request.user, project))
+    url = project.get_absolute_url()
     return confirm_delete_view(
-        request, obj=milestone, cancel_url=project.get_absolute_url(), success_url=project.get_absolute_url()
+        request, obj=milestone, cancel_url=url, success_url=url, delete=lambda: milestone_delete(milestone=milestone)
     )
 
 
@@ -301,23 +260,17 @@ def kpi_edit(request: HttpRequest, project_pk: int | None = None, pk: int | None
     else:
         project = access_project(request.user, project_pk)
         kpi = Kpi(project=project)
-    _require(can_work_on_project(request.user, project))
+    require(can_work_on_project(request.user, project))
     form = KpiForm(request.POST or None, instance=kpi)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("“%(object)s” was saved.") % {"object": kpi})
-        return redirect(kpi)
     title = _("Edit key figure") if pk else _("New key figure")
-    return render(
-        request, "core/form_page.html", {"form": form, "title": title, "cancel_url": project.get_absolute_url()}
-    )
+    return save_form_view(request, form=form, title=title, cancel_url=project.get_absolute_url())
 
 
 @login_required
 def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = get_object_or_404(Kpi, pk=pk)
     project = access_project(request.user, kpi.project_id)
-    _require(can_work_on_project(request.user, project))
+    require(can_work_on_project(request.user, project))
     form = MeasurementForm(
         request.POST or None, instance=Measurement(kpi=kpi), initial={"measured_on": timezone.localdate()}
     )
@@ -332,7 +285,7 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def log_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = access_project(request.user, pk)
-    _require(can_work_on_project(request.user, project))
+    require(can_work_on_project(request.user, project))
     form = LogEntryForm(request.POST or None, instance=LogEntry(project=project))
     if request.method == "POST" and form.is_valid():
         entry = log_add(entry=form.instance, by=request.user)
@@ -383,7 +336,7 @@ def _import_path(token: str) -> Path:
 @login_required
 def measures_import(request: HttpRequest) -> HttpResponse:
     """Upload → map the columns → preview with every error by line → import all rows or none."""
-    _require(can_manage_projects(request.user))
+    require(can_manage_projects(request.user))
     token = request.session.get("measures_import", "")
     path = _import_path(token) if token.isalnum() else None
     action = request.POST.get("action", "")

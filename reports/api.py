@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from config.pagination import Pagination
 from reports.models import CouncilReport
 from reports.permissions import can_read_reports, can_request_reports
@@ -57,7 +57,7 @@ class ReportIn(Schema):
     include_internal: bool = True
 
 
-def _readable(request: HttpRequest) -> None:
+def _readable(request: TokenRequest) -> None:
     if not can_read_reports(request.auth):
         raise HttpError(403, "Only members of the administration read council reports.")
 
@@ -74,7 +74,7 @@ def report_list(request: HttpRequest) -> list:
     response={202: ReportOut},
     summary="Request a council report; it is built in the background (strategy team token)",
 )
-def report_create(request: HttpRequest, payload: ReportIn) -> Status:
+def report_create(request: TokenRequest, payload: ReportIn) -> Status:
     if not can_request_reports(request.auth):
         raise HttpError(403, "Only the strategy team requests council reports.")
     if not payload.title.strip() or len(payload.title) > 200:

@@ -1,16 +1,17 @@
 """Benchmarks of issue 5's progress site and council reports (collected by `manage.py benchmark`)."""
 
 import time
+from collections.abc import Callable
 from datetime import date
 
 from django.test import Client
 
-from bench.measure import Result, measure_page
+from core.benchmarking import Result, measure_page
 from reports.content import gather
 from reports.rendering import pdf_document, render_xlsx
 
 
-def _seconds(call) -> tuple[float, object]:
+def _seconds[T](call: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     value = call()
     return round((time.perf_counter() - started) * 1000, 1), value

@@ -1,11 +1,11 @@
 """Atom feeds of the public progress site: project updates and milestones reached, public projects only."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.feeds import TextAtom1Feed
+from core.links import absolute_url
 from projects.models import LogEntry, Milestone, Project
 
 
@@ -36,7 +36,7 @@ class ProjectUpdatesFeed(Feed):
 
     def item_guid(self, item: LogEntry) -> str:
         # An Atom id must be an absolute IRI (a feed reader takes a relative one as broken).
-        return f"{settings.ETAPPE_BASE_URL}{item.project.get_absolute_url()}#log-{item.pk}"
+        return absolute_url(f"{item.project.get_absolute_url()}#log-{item.pk}")
 
     def item_pubdate(self, item: LogEntry):
         return item.created_at
@@ -65,7 +65,7 @@ class MilestonesFeed(Feed):
         return f"{item.project.get_absolute_url()}#milestone-{item.pk}"
 
     def item_guid(self, item: Milestone) -> str:
-        return f"{settings.ETAPPE_BASE_URL}{self.item_link(item)}"
+        return absolute_url(self.item_link(item))
 
     def item_updateddate(self, item: Milestone):
         from datetime import datetime, time

@@ -1,6 +1,5 @@
 """A report's content as PDF (WeasyPrint), Excel workbook (openpyxl) and CSV."""
 
-import io
 import mimetypes
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.exports import SafeCsvWriter, SafeWorkbook
+from core.exports import Table, csv_bytes, xlsx_bytes
 from projects.models import ON_TRACK_DEFINITION, RUNNING_DEFINITION
 from reports.charts import field_progress_chart, milestone_chart
 from reports.content import ProjectRow, ReportContent
@@ -130,86 +129,93 @@ def project_columns() -> list[tuple[str, Callable[[ProjectRow], object]]]:
 
 
 def render_xlsx(content: ReportContent) -> bytes:
-    book = SafeWorkbook()
-    summary = book.sheet(_("Summary"))
-    summary.append([content.title])
-    summary.append([_("Period"), content.start, content.end])
-    summary.append([_("Projects"), len(content.projects)])
-    summary.append([_("Running projects on %(date)s") % {"date": date_format(content.as_of)}, content.running])
-    summary.append([_("of which on track"), content.on_track])
-    summary.append([_("Milestones reached"), len(content.reached)])
-    summary.append([_("Milestones missed"), len(content.missed)])
-    summary.append([_("Status changes"), len(content.status_changes)])
-    summary.append([_("Lessons published"), len(content.lessons)])
-    summary.append([_("Budget planned (€)"), float(content.budget_planned)])
-    summary.append([_("Budget spent (€)"), float(content.budget_spent)])
-    summary.append([])
-    summary.append([str(RUNNING_DEFINITION)])
-    summary.append([str(ON_TRACK_DEFINITION)])
-
     columns = project_columns()
-    projects = book.sheet(_("Projects"))
-    projects.append([header for header, _value in columns])
-    for row in content.projects:
-        projects.append([value(row) for _header, value in columns])
-
-    fields = book.sheet(_("Fields of action"))
-    fields.append(
+    return xlsx_bytes(
         [
-            _("Field of action"),
-            _("Projects"),
-            _("Average progress (%)"),
-            _("Milestones reached"),
-            _("Milestones missed"),
+            Table([content.title], _summary(content), title=_("Summary")),
+            Table(
+                [header for header, _value in columns],
+                ([value(row) for _header, value in columns] for row in content.projects),
+                title=_("Projects"),
+            ),
+            Table(
+                [
+                    _("Field of action"),
+                    _("Projects"),
+                    _("Average progress (%)"),
+                    _("Milestones reached"),
+                    _("Milestones missed"),
+                ],
+                ([row.title, row.projects, row.progress, row.reached, row.missed] for row in content.fields),
+                title=_("Fields of action"),
+            ),
+            Table(
+                [_("Project"), _("Milestone"), _("Due on"), _("Done on"), _("Reached or missed")],
+                [
+                    [m.project, m.title, m.due_on, m.done_on, state]
+                    for state, rows in ((_("reached"), content.reached), (_("missed"), content.missed))
+                    for m in rows
+                ],
+                title=_("Milestones"),
+            ),
+            Table(
+                [_("Date"), _("Project"), _("New status"), _("Reason")],
+                ([change.when, change.project, change.after, change.reason] for change in content.status_changes),
+                title=_("Status changes"),
+            ),
+            Table(
+                [
+                    *(_("Project"), _("Key figure"), pgettext("of a key figure", "Unit"), _("Baseline"), _("Target")),
+                    *(_("Latest value"), _("Measured on")),
+                ],
+                (
+                    [
+                        *(kpi.project, kpi.name, kpi.unit, float(kpi.baseline), float(kpi.target)),
+                        *(_number(kpi.latest), kpi.latest_on),
+                    ]
+                    for kpi in content.kpis
+                ),
+                title=_("Key figures"),
+            ),
+            Table(
+                [_("Lesson"), _("Outcome"), _("Project")],
+                ([title, outcome_label, project] for title, outcome_label, project, _outcome in content.lessons),
+                title=_("Lessons learned"),
+            ),
         ]
     )
-    for summary_row in content.fields:
-        fields.append(
-            [summary_row.title, summary_row.projects, summary_row.progress, summary_row.reached, summary_row.missed]
-        )
 
-    milestones = book.sheet(_("Milestones"))
-    milestones.append([_("Project"), _("Milestone"), _("Due on"), _("Done on"), _("Reached or missed")])
-    for state, rows in ((_("reached"), content.reached), (_("missed"), content.missed)):
-        for m in rows:
-            milestones.append([m.project, m.title, m.due_on, m.done_on, state])
 
-    changes = book.sheet(_("Status changes"))
-    changes.append([_("Date"), _("Project"), _("New status"), _("Reason")])
-    for change in content.status_changes:
-        changes.append([change.when, change.project, change.after, change.reason])
-
-    kpis = book.sheet(_("Key figures"))
-    kpis.append(
-        [
-            *(_("Project"), _("Key figure"), pgettext("of a key figure", "Unit"), _("Baseline"), _("Target")),
-            *(_("Latest value"), _("Measured on")),
-        ]
-    )
-    for kpi in content.kpis:
-        kpis.append(
-            [
-                *(kpi.project, kpi.name, kpi.unit, float(kpi.baseline), float(kpi.target)),
-                *(_number(kpi.latest), kpi.latest_on),
-            ]
-        )
-    lessons = book.sheet(_("Lessons learned"))
-    lessons.append([_("Lesson"), _("Outcome"), _("Project")])
-    for title, outcome_label, project, _outcome in content.lessons:
-        lessons.append([title, outcome_label, project])
-    return book.to_bytes()
+def _summary(content: ReportContent) -> list[list[object]]:
+    """The summary sheet below the report's title: each figure with its label, then the definitions."""
+    return [
+        [_("Period"), content.start, content.end],
+        [_("Projects"), len(content.projects)],
+        [_("Running projects on %(date)s") % {"date": date_format(content.as_of)}, content.running],
+        [_("of which on track"), content.on_track],
+        [_("Milestones reached"), len(content.reached)],
+        [_("Milestones missed"), len(content.missed)],
+        [_("Status changes"), len(content.status_changes)],
+        [_("Lessons published"), len(content.lessons)],
+        [_("Budget planned (€)"), float(content.budget_planned)],
+        [_("Budget spent (€)"), float(content.budget_spent)],
+        [],
+        [str(RUNNING_DEFINITION)],
+        [str(ON_TRACK_DEFINITION)],
+    ]
 
 
 def render_csv(content: ReportContent) -> bytes:
-    """The project table of the workbook, semicolon-separated with a BOM and decimal commas, so
-    German Excel opens it as it is."""
+    """The project table of the workbook, with decimal commas (in every language), so German Excel
+    opens it as it is."""
     columns = project_columns()
-    out = io.StringIO()
-    writer = SafeCsvWriter(out, delimiter=";", decimal_separator=",")
-    writer.writerow([header for header, _value in columns])
-    for row in content.projects:
-        writer.writerow([_csv_value(value(row)) for _header, value in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(
+        Table(
+            [header for header, _value in columns],
+            ([_csv_value(value(row)) for _header, value in columns] for row in content.projects),
+            decimal_separator=",",
+        )
+    )
 
 
 def _csv_value(value: object) -> object:

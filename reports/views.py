@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.access import require
 from core.editing import confirm_delete_view
+from core.http import HtmxHttpRequest
 from reports.forms import ReportForm
 from reports.models import CouncilReport
 from reports.permissions import access_report, can_read_reports, can_request_reports
@@ -23,8 +25,7 @@ FORMATS = {
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    if not can_read_reports(request.user):
-        raise PermissionDenied
+    require(can_read_reports(request.user))
     form = ReportForm(request.POST or None) if can_request_reports(request.user) else None
     if request.method == "POST":
         if form is None:
@@ -50,7 +51,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
     if report.is_stale and fail_stale_reports():  # its worker died: show it failed, with the message
         report.refresh_from_db()
@@ -75,9 +76,6 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 @login_required
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_request_reports(request.user):
-        raise PermissionDenied
+    require(can_request_reports(request.user))
     report = access_report(request.user, pk)
-    return confirm_delete_view(
-        request, obj=report, cancel_url=report.get_absolute_url(), success_url=reverse("reports:list")
-    )
+    return confirm_delete_view(request, obj=report, success_url=reverse("reports:list"))

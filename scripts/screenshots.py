@@ -177,7 +177,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from core.demo import DEMO_PASSWORD
+    from installation.demo import DEMO_PASSWORD
 
     if not args.database:
         print(f"Loading the demo into {workdir} …", flush=True)

@@ -1,6 +1,6 @@
 """The two full-text engines behind one interface. Each stems with its own rules, never the other's.
 
-- SQLite: FTS5 over Snowball stems made in Python (search.text), bm25 ranking, highlights in Python.
+- SQLite: FTS5 over Snowball stems made in Python (core.text), bm25 ranking, highlights in Python.
 - PostgreSQL: the `german` text search configuration, ts_rank and ts_headline.
 
 Every value reaches the database as a parameter; the only text spliced into a query is the FTS5
@@ -14,10 +14,10 @@ from html import escape
 
 from django.db import connection
 
+from core.text import STOP_WORDS, WORD, normalise, stem
 from search.models import Audience
 from search.query import Query, Term
 from search.registry import MARK_END, MARK_START
-from search.text import STOP_WORDS, WORD, normalise, stem
 
 TITLE_WEIGHT = 3.0  # a match in the title counts this much more than one in the text (SQLite's bm25)
 SNIPPET_WORDS = 30

@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from bench.measure import Result, measure_page, percentile, time_calls
-from core.generator import ACTIONS, PLACES, REASONS, SUBJECTS, idea_text
+from core.benchmarking import Result, measure_page, percentile, time_calls
+from core.sample_text import ACTIONS, PLACES, REASONS, SUBJECTS, idea_text
 from ideas.models import Idea
 from projects.models import Project
 from search.engine import CANDIDATES, run_search, suggest

@@ -10,7 +10,7 @@ and the person is told.
 import re
 from dataclasses import dataclass, field
 
-from search.text import WORD, words
+from core.text import WORD, words
 
 MAX_CHARS = 200
 MAX_WORDS = 10

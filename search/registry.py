@@ -4,8 +4,10 @@ A source says how to list its objects for (re)indexing, how one object becomes a
 (title, text, address, status, fields of action and who may find it – or `None`: not indexed)
 and which changes must update the index. `register()` connects post_save/post_delete (and
 m2m_changed) receivers that keep the index current; that is index maintenance, not business
-logic. `bulk_create`, `QuerySet.update()` and raw SQL bypass those receivers: call
-`index_objects()` afterwards, or run `manage.py search_reindex`.
+logic. The rule for the index (docs/architecture.md, "Derived data"): it is written in the same
+transaction as the change, synchronously, so a search agrees with the page right after a save and
+a change that is rolled back leaves no trace in it. `bulk_create`, `QuerySet.update()` and raw SQL
+bypass those receivers: call `index_objects()` afterwards, or run `manage.py search_reindex`.
 
 An app registers in its `AppConfig.ready()`; see docs/search.md for the lessons app's call.
 """
@@ -18,8 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.text import stem_text
 from search.models import Audience, Document
-from search.text import stem_text
 
 MAX_BODY = 20_000  # characters of text indexed per object
 # Private-use characters mark highlights inside PostgreSQL's snippets; they never come from content.

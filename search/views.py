@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.http import HtmxHttpRequest
 from search.engine import run_search, suggest
 from search.forms import SearchForm
 
@@ -30,7 +31,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
-def suggestions(request: HttpRequest) -> HttpResponse:
+def suggestions(request: HtmxHttpRequest) -> HttpResponse:
     """Titles matching what is being typed: the list alone for htmx, a small page without JavaScript."""
     form = SearchForm(request.GET)
     form.is_valid()

@@ -6,14 +6,14 @@ from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
+from accounts.api import StaffTokenAuth, TokenRequest
 from config.pagination import Pagination
+from core.access import require
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from municipality.models import Municipality
 from service_inventory.applicability import Scope
@@ -141,11 +141,6 @@ class LocalPatch(Schema):
     project_ids: list[int] | None = Field(None, max_length=500, description="The whole project backlog")
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _services():
     return Service.objects.select_related("ozg", "local", "local__unit")
 
@@ -157,30 +152,22 @@ def _clean(text: str | None) -> str:
 
 @router.get("/services", response=list[ServiceOut], summary="The service inventory, filtered (staff token)")
 @paginate(Pagination)
-def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> list:
-    _require(can_see_inventory(request.auth))
+def service_list(request: TokenRequest, filters: Query[ServiceFilters]) -> list:
+    require(can_see_inventory(request.auth))
     services = _services()
     if not filters.all:
         services = services.applicable(Municipality.objects.current())
+    services = services.filter_by(
+        scope=filters.scope or "",
+        themenfeld=_clean(filters.themenfeld),
+        lebenslage=_clean(filters.lebenslage),
+        provided=filters.provided,
+        level=filters.level,
+        unit=filters.unit,
+        ozg_id=filters.ozg_id,
+    )
     services, searched = search_services(services, _clean(filters.q))
-    services = services.order_by(*SORTS["relevance" if searched else "name"])
-    if filters.scope:
-        services = services.filter(scope=filters.scope)
-    if _clean(filters.themenfeld):
-        services = services.filter(ozg__themenfeld=_clean(filters.themenfeld))
-    if _clean(filters.lebenslage):
-        services = services.filter(ozg__lebenslage=_clean(filters.lebenslage))
-    if filters.provided is True:
-        services = services.provided()
-    elif filters.provided is False:
-        services = services.not_provided()
-    if filters.level is not None:
-        services = services.filter(local__provided=True, local__level=filters.level)
-    if filters.unit:
-        services = services.filter(local__unit_id=filters.unit)
-    if filters.ozg_id:
-        services = services.filter(ozg__ozg_id=filters.ozg_id)
-    return services
+    return services.order_by(*SORTS["relevance" if searched else "name"])
 
 
 @router.get(
@@ -188,8 +175,8 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> list:
     response=ServiceDetailOut,
     summary="One service with the level history and the backlog (staff token)",
 )
-def service_detail(request: HttpRequest, service_id: int) -> Service:
-    _require(can_see_inventory(request.auth))
+def service_detail(request: TokenRequest, service_id: int) -> Service:
+    require(can_see_inventory(request.auth))
     if not 1 <= service_id <= MAX_ID:
         raise HttpError(404, "Not Found")
     return get_object_or_404(_services(), pk=service_id)
@@ -200,15 +187,15 @@ def service_detail(request: HttpRequest, service_id: int) -> Service:
     response=ServiceDetailOut,
     summary="Change the municipality's data of a service: the fields sent (strategy team, the responsible unit)",
 )
-def service_update(request: HttpRequest, service_id: int, payload: LocalPatch) -> Service:
-    _require(can_see_inventory(request.auth))
+def service_update(request: TokenRequest, service_id: int, payload: LocalPatch) -> Service:
+    require(can_see_inventory(request.auth))
     if not 1 <= service_id <= MAX_ID:
         raise HttpError(404, "Not Found")
     changes = payload.model_dump(exclude_unset=True)
     with transaction.atomic(), _as_actor(request):
         service = get_object_or_404(Service.objects.select_for_update(), pk=service_id)
         local = local_of(service)
-        _require(can_edit_service(request.auth, local))
+        require(can_edit_service(request.auth, local))
         local = local or LocalService(service=service)
         manager = can_manage_services(request.auth)
         if "unit_id" in changes and changes["unit_id"] != local.unit_id and not manager:
@@ -242,7 +229,7 @@ def _existing(app: str, model: str, ids: list[int]) -> list[int]:
     return sorted(found)
 
 
-def _as_actor(request: HttpRequest):
+def _as_actor(request: TokenRequest):
     """The audit trail's actor. AuditlogMiddleware only knows the session user, not the token's."""
     return set_actor(
         request.auth,

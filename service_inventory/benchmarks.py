@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django.test import Client
 
 from accounts.models import User
-from bench.measure import Result, measure_page
+from core.benchmarking import Result, measure_page
 from service_inventory.models import OzgService
 
 LIST_TARGET_MS = 60

@@ -17,6 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -303,11 +304,11 @@ def import_catalogue(catalogue: Catalogue, *, ozg_model=None, service_model=None
     with transaction.atomic():
         existing_ozg = {o.ozg_id: o for o in ozg_model.objects.all()}
         new_ozg, changed_ozg = [], []
-        for row in catalogue.ozg:
-            values = {"name": row.name, "lebenslage": row.lebenslage, "themenfeld": row.themenfeld}
-            obj = existing_ozg.get(row.ozg_id)
+        for ozg in catalogue.ozg:
+            values: dict[str, Any] = {"name": ozg.name, "lebenslage": ozg.lebenslage, "themenfeld": ozg.themenfeld}
+            obj = existing_ozg.get(ozg.ozg_id)
             if obj is None:
-                new_ozg.append(ozg_model(ozg_id=row.ozg_id, **values))
+                new_ozg.append(ozg_model(ozg_id=ozg.ozg_id, **values))
             elif any(getattr(obj, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(obj, k, v)

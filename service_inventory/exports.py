@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exports import SafeCsvWriter, SafeWorkbook
+from core.exports import Table
 from service_inventory.applicability import state_names
 from service_inventory.models import Level, Service
 
@@ -70,16 +70,5 @@ def _rows(services: QuerySet[Service]) -> Iterator[list]:
         yield row
 
 
-def services_csv(services: QuerySet[Service], writer) -> None:
-    writer = SafeCsvWriter(writer)
-    writer.writerow(_header())
-    writer.writerows(_rows(services))
-
-
-def services_xlsx(services: QuerySet[Service]) -> bytes:
-    workbook = SafeWorkbook()
-    sheet = workbook.sheet(_("Services"))
-    sheet.append(_header())
-    for row in _rows(services):
-        sheet.append(row)
-    return workbook.to_bytes()
+def services_table(services: QuerySet[Service]) -> Table:
+    return Table(_header(), _rows(services), title=_("Services"))

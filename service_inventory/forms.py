@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -72,11 +74,11 @@ class ServiceFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         topics, situations = topic_choices()
-        self.fields["themenfeld"].choices = [("", _("all")), *topics]
-        self.fields["lebenslage"].choices = [("", _("all")), *situations]
-        self.fields["level"].choices = [("", _("all")), *Level.choices]
-        self.fields["unit"].empty_label = _("all")
-        self.fields["scope"].choices = [("", _("all")), *Scope.choices]
+        cast(forms.ChoiceField, self.fields["themenfeld"]).choices = [("", _("all")), *topics]
+        cast(forms.ChoiceField, self.fields["lebenslage"]).choices = [("", _("all")), *situations]
+        cast(forms.ChoiceField, self.fields["level"]).choices = [("", _("all")), *Level.choices]
+        cast(forms.ModelChoiceField, self.fields["unit"]).empty_label = _("all")
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [("", _("all")), *Scope.choices]
 
 
 class PublicFilterForm(forms.Form):
@@ -97,7 +99,7 @@ class PublicFilterForm(forms.Form):
             .values_list("themenfeld", flat=True)
             .distinct()
         )
-        self.fields["themenfeld"].choices = [("", _("all")), *((t, t) for t in topics)]
+        cast(forms.ChoiceField, self.fields["themenfeld"]).choices = [("", _("all")), *((t, t) for t in topics)]
 
 
 class LocalServiceForm(forms.ModelForm):
@@ -125,11 +127,11 @@ class LocalServiceForm(forms.ModelForm):
 
     def __init__(self, *args, can_assign_unit: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = OrgUnit.objects.order_by("name")
         if not can_assign_unit:
             self.fields["unit"].disabled = True
             self.fields["unit"].help_text = _("Only the strategy team assigns the responsible unit.")
-        self.fields["target_level"].choices = [("", "–"), *Level.choices]
+        cast(forms.ChoiceField, self.fields["target_level"]).choices = [("", "–"), *Level.choices]
         self.fields["cases_per_year"].widget.attrs["min"] = 0
 
     def clean_level_since(self):
@@ -152,8 +154,10 @@ class BacklogForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["project"].queryset = Project.objects.visible_to(user).only("pk", "title").order_by("title")
-        self.fields["project"].empty_label = "–"
+        cast(forms.ModelChoiceField, self.fields["project"]).queryset = (
+            Project.objects.visible_to(user).only("pk", "title").order_by("title")
+        )
+        cast(forms.ModelChoiceField, self.fields["project"]).empty_label = "–"
 
     def clean_idea(self):
         number = self.cleaned_data["idea"]
@@ -165,7 +169,7 @@ class BacklogForm(forms.Form):
         return idea
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if not self.errors and not data.get("idea") and not data.get("project"):
             raise forms.ValidationError(_("Choose an idea or a project."))
         return data

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ListQuerySet
 from service_inventory.applicability import Scope, scopes_for, state_code
 
 ONLINE_LEVEL = 3  # from level 3 on a service counts as OZG-compliant ("online service")
@@ -63,7 +64,7 @@ class OzgService(models.Model):
         return (self.ozg_id,)
 
 
-class ServiceQuerySet(models.QuerySet["Service"]):
+class ServiceQuerySet(ListQuerySet["Service"]):
     def applicable(self, municipality) -> "ServiceQuerySet":
         """The services of the municipality's state and level (services.applicability), and every one it provides."""
         kind = municipality.kind if municipality else ""
@@ -82,6 +83,30 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def online(self) -> "ServiceQuerySet":
         """Provided services a citizen can find online: level 1 or higher, with a link."""
         return self.provided().filter(local__level__gte=Level.INFORMATION).exclude(local__online_url="")
+
+    def filter_by(
+        self,
+        *,
+        scope: str = "",
+        themenfeld: str = "",
+        lebenslage: str = "",
+        provided: bool | None = None,
+        level: int | None = None,
+        unit=None,
+        ozg_id: int | None = None,
+    ) -> "ServiceQuerySet":
+        """The inventory's filters (page, export and API); an empty value (None for a yes/no or a level)
+        filters nothing. `level` finds provided services at that level; `unit` is a unit or its id."""
+        services = self.filter_given(
+            scope=scope, ozg__themenfeld=themenfeld, ozg__lebenslage=lebenslage, local__unit=unit, ozg__ozg_id=ozg_id
+        )
+        if provided is True:
+            services = services.provided()
+        elif provided is False:
+            services = services.not_provided()
+        if level is not None:
+            services = services.filter(local__provided=True, local__level=level)
+        return services
 
 
 class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):  # type: ignore[misc]

@@ -6,23 +6,23 @@
 - The lead and the members of the responsible unit edit their own services (not the unit itself).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership, Role, User
+from accounts.models import AnyUser, Membership, Role
+from core.access import require
 from service_inventory.models import LocalService, Service
 
 
-def can_see_inventory(user: User) -> bool:
+def can_see_inventory(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_internal
 
 
-def can_manage_services(user: User) -> bool:
+def can_manage_services(user: AnyUser) -> bool:
     """Mark any service as provided, assign units, edit every service: the strategy team."""
     return user.is_authenticated and user.is_strategy_team
 
 
-def can_edit_service(user: User, local: LocalService | None) -> bool:
+def can_edit_service(user: AnyUser, local: LocalService | None) -> bool:
     """The strategy team, and staff of the unit responsible for the service."""
     if can_manage_services(user):
         return True
@@ -33,10 +33,9 @@ def can_edit_service(user: User, local: LocalService | None) -> bool:
     return Membership.objects.filter(user=user, unit_id=local.unit_id).exists()
 
 
-def access_service(user: User, pk: int) -> Service:
+def access_service(user: AnyUser, pk: int) -> Service:
     """The service with the municipality's data, for readers of the inventory; 404 if there is none, 403 otherwise."""
-    if not can_see_inventory(user):
-        raise PermissionDenied
+    require(can_see_inventory(user))
     return get_object_or_404(Service.objects.select_related("ozg", "local", "local__unit"), pk=pk)
 
 

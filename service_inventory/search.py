@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from search.text import stem, stem_text, stems, words
+from core.text import stem, stem_text, stems, words
 
 SYNONYM_FILE = Path(__file__).resolve().parent / "data" / "suchwoerter.csv"
 MAX_WORDS = 8

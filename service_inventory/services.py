@@ -1,5 +1,6 @@
 """Writes to the service inventory: the municipality's data with its dated level history, and the backlog."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -47,7 +48,7 @@ def local_service_save(*, local: LocalService, level_since: date | None = None, 
     return local
 
 
-def backlog_link(*, local: LocalService, ideas: list[Idea] = (), projects: list[Project] = ()) -> None:
+def backlog_link(*, local: LocalService, ideas: Sequence[Idea] = (), projects: Sequence[Project] = ()) -> None:
     """Put ideas and projects on the service's improvement backlog (linking twice changes nothing)."""
     with transaction.atomic():
         if local.pk is None:

@@ -1,8 +1,5 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import require
 from core.audit import render_history
+from core.editing import save_form_view
+from core.exports import dated_filename, table_response
+from core.http import HtmxHttpRequest
 from ideas.models import Idea
 from municipality.models import Municipality
 from projects.models import Project
@@ -32,11 +33,6 @@ from service_inventory.services import backlog_link, backlog_unlink, last_level_
 PAGE_SIZE = 25
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def filtered_services(request: HttpRequest) -> tuple[ServiceFilterForm, QuerySet[Service]]:
     """The inventory's filters, search and sort, shared by the page, its htmx partial and the exports.
 
@@ -48,28 +44,22 @@ def filtered_services(request: HttpRequest) -> tuple[ServiceFilterForm, QuerySet
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("catalogue") != "all":
         services = services.applicable(Municipality.objects.current())
+    services = services.filter_by(
+        scope=data.get("scope", ""),
+        themenfeld=data.get("themenfeld", ""),
+        lebenslage=data.get("lebenslage", ""),
+        provided={"yes": True, "no": False}.get(data.get("provided", "")),
+        level=data.get("level"),
+        unit=data.get("unit"),
+    )
     services, searched = search_services(services, data.get("q", ""))
-    if data.get("scope"):
-        services = services.filter(scope=data["scope"])
-    if data.get("themenfeld"):
-        services = services.filter(ozg__themenfeld=data["themenfeld"])
-    if data.get("lebenslage"):
-        services = services.filter(ozg__lebenslage=data["lebenslage"])
-    if data.get("provided") == "yes":
-        services = services.provided()
-    elif data.get("provided") == "no":
-        services = services.not_provided()
-    if data.get("level") is not None:
-        services = services.filter(local__provided=True, local__level=data["level"])
-    if data.get("unit"):
-        services = services.filter(local__unit=data["unit"])
     sort = data.get("sort") or ("relevance" if searched else "name")
     return form, services.order_by(*SORTS[sort])
 
 
 @login_required
-def service_list(request: HttpRequest) -> HttpResponse:
-    _require(can_see_inventory(request.user))
+def service_list(request: HtmxHttpRequest) -> HttpResponse:
+    require(can_see_inventory(request.user))
     form, services = filtered_services(request)
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query_string": request.GET.urlencode()}
@@ -80,25 +70,14 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require(can_see_inventory(request.user))
+    require(can_see_inventory(request.user))
     _form, services = filtered_services(request)
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.services_xlsx(services),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # lets Excel recognise UTF-8
-        exports.services_csv(services, csv.writer(response, delimiter=";"))
-    response["Content-Disposition"] = f'attachment; filename="leistungen-{stamp}.{fmt}"'
-    return response
+    return table_response(fmt, exports.services_table(services), filename=dated_filename("leistungen", fmt))
 
 
 @login_required
 def service_overview(request: HttpRequest) -> HttpResponse:
-    _require(can_see_inventory(request.user))
+    require(can_see_inventory(request.user))
     provided = LocalService.objects.filter(provided=True)
     totals = provided.aggregate(
         provided=Count("pk"),
@@ -157,21 +136,29 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service) or LocalService(service=service)
-    _require(can_edit_service(request.user, local if local.pk else None))
+    require(can_edit_service(request.user, local if local.pk else None))
     form = LocalServiceForm(request.POST or None, instance=local, can_assign_unit=can_manage_services(request.user))
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Service:
         local_service_save(local=form.save(commit=False), level_since=form.cleaned_data["level_since"], by=request.user)
-        messages.success(request, _("“%(object)s” was saved.") % {"object": service})
-        return redirect(service)
-    last = last_level_change(local)
-    return render(request, "services/service_edit.html", {"form": form, "service": service, "last_change": last})
+        return service  # the message names the service, and its page comes next
+
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit our data"),
+        cancel_url=service.get_absolute_url(),
+        template="services/service_edit.html",
+        context={"service": service, "last_change": last_level_change(local)},
+        save=save,
+    )
 
 
 @login_required
 def backlog_add(request: HttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
-    _require(can_edit_service(request.user, local))
+    require(can_edit_service(request.user, local))
     form = BacklogForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         idea, project = form.cleaned_data["idea"], form.cleaned_data["project"]
@@ -186,7 +173,7 @@ def backlog_add(request: HttpRequest, pk: int) -> HttpResponse:
 def backlog_remove(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
-    _require(can_edit_service(request.user, local))
+    require(can_edit_service(request.user, local))
     if kind == "idea":
         backlog_unlink(local=local, idea=get_object_or_404(Idea, pk=item))
     elif kind == "project":

@@ -1,4 +1,7 @@
+from typing import cast
+
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
@@ -21,14 +24,14 @@ class _StrategyPartForm(forms.ModelForm):
     """A form for something that belongs to the strategy and has a name unique within it."""
 
     unique_field = ""
-    duplicate_message = ""
+    duplicate_message: str | Promise = ""
 
     def __init__(self, *args, strategy: Strategy, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.strategy = strategy
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         value = cleaned.get(self.unique_field)
         model = self._meta.model
         if (
@@ -37,7 +40,7 @@ class _StrategyPartForm(forms.ModelForm):
             .exclude(pk=self.instance.pk)
             .exists()
         ):
-            self.add_error(self.unique_field, self.duplicate_message)
+            self.add_error(self.unique_field, str(self.duplicate_message))
         return cleaned
 
 
@@ -79,5 +82,5 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args, strategy: Strategy, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].queryset = strategy.fields_of_action.all()
-        self.fields["field"].empty_label = None
+        cast(forms.ModelChoiceField, self.fields["field"]).queryset = strategy.fields_of_action.all()
+        cast(forms.ModelChoiceField, self.fields["field"]).empty_label = None

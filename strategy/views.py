@@ -4,10 +4,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.audit import can_see_history
-from core.editing import confirm_delete_view, save_form_view
+from core.editing import confirm_delete_view, edit_views, save_form_view
 from municipality.models import Municipality
 from strategy.forms import FieldOfActionForm, GlossaryEntryForm, GoalForm, StrategyForm
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
@@ -59,19 +59,30 @@ def strategy_edit(request: HttpRequest) -> HttpResponse:
     return save_form_view(request, form=form, title=title, cancel_url=reverse("strategy:detail"))
 
 
-@login_required
-def glossary_create(request: HttpRequest) -> HttpResponse:
-    require_strategy_editor(request.user)
-    form = GlossaryEntryForm(request.POST or None, strategy=_current_strategy())
-    return save_form_view(request, form=form, title=_("New glossary entry"), cancel_url=reverse("strategy:detail"))
+def _in_strategy(obj: GlossaryEntry | FieldOfAction | None) -> dict[str, Strategy]:
+    """A glossary entry or field of action is written for its strategy; a new one for the current one."""
+    return {"strategy": obj.strategy if obj else _current_strategy()}
 
 
-@login_required
-def glossary_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_strategy_editor(request.user)
-    entry = get_object_or_404(GlossaryEntry, pk=pk)
-    form = GlossaryEntryForm(request.POST or None, instance=entry, strategy=entry.strategy)
-    return save_form_view(request, form=form, title=_("Edit glossary entry"), cancel_url=entry.get_absolute_url())
+def _goals_deleted(field: FieldOfAction) -> str:
+    goals = field.goals.count()
+    if not goals:
+        return ""
+    return ngettext("Its goal will be deleted with it.", "Its %(count)d goals will be deleted with it.", goals) % {
+        "count": goals
+    }
+
+
+# An entry's deletion goes back to the strategy page, not to the entry on it (below).
+glossary_edit = edit_views(
+    GlossaryEntry,
+    GlossaryEntryForm,
+    allowed=can_edit_strategy,
+    new_title=gettext_lazy("New glossary entry"),
+    edit_title=gettext_lazy("Edit glossary entry"),
+    list_url="strategy:detail",
+    form_kwargs=_in_strategy,
+)[0]
 
 
 @login_required
@@ -82,38 +93,16 @@ def glossary_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return confirm_delete_view(request, obj=entry, cancel_url=url, success_url=url)
 
 
-@login_required
-def field_create(request: HttpRequest) -> HttpResponse:
-    require_strategy_editor(request.user)
-    form = FieldOfActionForm(request.POST or None, strategy=_current_strategy())
-    return save_form_view(request, form=form, title=_("New field of action"), cancel_url=reverse("strategy:detail"))
-
-
-@login_required
-def field_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_strategy_editor(request.user)
-    field = get_object_or_404(FieldOfAction, pk=pk)
-    form = FieldOfActionForm(request.POST or None, instance=field, strategy=field.strategy)
-    return save_form_view(request, form=form, title=_("Edit field of action"), cancel_url=field.get_absolute_url())
-
-
-@login_required
-def field_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_strategy_editor(request.user)
-    field = get_object_or_404(FieldOfAction, pk=pk)
-    goals = field.goals.count()
-    consequences = ""
-    if goals:
-        consequences = ngettext(
-            "Its goal will be deleted with it.", "Its %(count)d goals will be deleted with it.", goals
-        ) % {"count": goals}
-    return confirm_delete_view(
-        request,
-        obj=field,
-        cancel_url=field.get_absolute_url(),
-        success_url=reverse("strategy:detail"),
-        consequences=consequences,
-    )
+field_edit, field_delete = edit_views(
+    FieldOfAction,
+    FieldOfActionForm,
+    allowed=can_edit_strategy,
+    new_title=gettext_lazy("New field of action"),
+    edit_title=gettext_lazy("Edit field of action"),
+    list_url="strategy:detail",
+    form_kwargs=_in_strategy,
+    consequences=_goals_deleted,
+)
 
 
 @login_required

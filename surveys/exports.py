@@ -1,4 +1,5 @@
-"""All answers of a survey as CSV or XLSX: one row per response, one column per question.
+"""All answers of a survey as CSV or XLSX: one row per response, one column per question; and the
+personal links of a survey as CSV.
 
 Rows are numbered 1, 2, 3 … in the order of the responses' keys, which are random (or keyed
 hashes of random browser values): neither the database ids nor the order of arrival show, so
@@ -10,7 +11,8 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from core.exports import SafeCsvWriter, SafeWorkbook
+from core.exports import Table
+from core.links import absolute_url
 from surveys.models import Answer, Question, Response, Survey
 
 
@@ -43,19 +45,17 @@ def _rows(survey: Survey, questions: list[Question]) -> Iterator[list]:
         yield [number, response.submitted_on, *["; ".join(cells.get(q.pk, [])) for q in questions]]
 
 
-def survey_csv(survey: Survey, writer) -> None:
+def survey_table(survey: Survey) -> Table:
+    """The day of each answer is a date: in the CSV as 2025-03-31, in a workbook a date cell."""
     questions = list(survey.questions.all())
-    safe = SafeCsvWriter(writer)
-    safe.writerow(_header(questions))
-    for row in _rows(survey, questions):
-        safe.writerow([row[0], row[1].isoformat(), *row[2:]])
+    return Table(_header(questions), _rows(survey, questions), title=_("Answers"))
 
 
-def survey_xlsx(survey: Survey) -> bytes:
-    questions = list(survey.questions.all())
-    workbook = SafeWorkbook()
-    sheet = workbook.sheet(_("Answers"))
-    sheet.append(_header(questions))
-    for row in _rows(survey, questions):
-        sheet.append(row)
-    return workbook.to_bytes()
+def invitations_table(survey: Survey) -> Table:
+    """Each personal link with its label (people's input, like every cell written safely)."""
+    yes, no = _("yes"), _("no")
+    rows = (
+        [str(invitation), absolute_url(invitation), yes if invitation.used else no]
+        for invitation in survey.invitations.select_related("stakeholder").iterator(chunk_size=1000)
+    )
+    return Table([_("Label"), _("Link"), _("Used")], rows)

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,11 +38,17 @@ class SurveyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
-        self.fields["stakeholders"].queryset = Stakeholder.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["field_of_action"]).queryset = FieldOfAction.objects.order_by(
+            "position", "title"
+        )
+        cast(forms.ModelChoiceField, self.fields["stakeholders"]).queryset = Stakeholder.objects.order_by("name")
         self.fields["stakeholders"].help_text = _("The groups this survey asks; they show it on their page.")
         for name in ("opens_at", "closes_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+            cast(forms.DateTimeField, self.fields[name]).input_formats = [
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+                "%d.%m.%Y %H:%M",
+            ]
         if self.instance.pk and self.instance.response_count:
             # People answered under these terms: an anonymous survey must not start recording
             # names, nor a named one pretend its earlier answers were anonymous.
@@ -69,7 +77,7 @@ class QuestionForm(forms.ModelForm):
             self.initial["options"] = "\n".join(c.label for c in self.instance.choices.all())
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         lines = [line.strip() for line in cleaned.get("options", "").splitlines()]
         options = [line for line in lines if line]
         kind = cleaned.get("kind")
@@ -102,7 +110,7 @@ class InvitationForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         labels = [line.strip()[:200] for line in cleaned.get("labels", "").splitlines() if line.strip()]
         stakeholders = list(cleaned.get("stakeholders") or [])
         if not labels and not stakeholders:
@@ -114,7 +122,7 @@ class InvitationForm(forms.Form):
 
 
 def _field_for(question: Question) -> forms.Field:
-    common = {"label": question.text, "required": question.required, "help_text": question.help_text}
+    common: dict[str, Any] = {"label": question.text, "required": question.required, "help_text": question.help_text}
     if question.kind == Question.Kind.SINGLE:
         return forms.TypedChoiceField(
             choices=[(c.pk, c.label) for c in question.choices.all()],

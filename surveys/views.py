@@ -1,9 +1,6 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.access import require
 from core.editing import confirm_delete_view, save_form_view
-from core.exports import SafeCsvWriter
+from core.exports import csv_response, dated_filename, table_response
 from participation.forms import OutcomeIdeaForm
 from surveys import exports
 from surveys.forms import AnonymousAnswerForm, AnswerForm, InvitationForm, QuestionForm, SurveyForm
@@ -38,11 +36,6 @@ from surveys.services import (
 BROWSER_COOKIE = "etappe_survey"
 BROWSER_COOKIE_SALT = "surveys.browser"
 ANSWERS_PER_ADDRESS_AND_HOUR = 20
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
@@ -149,7 +142,7 @@ def survey_invited(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey.objects.select_related("field_of_action"), pk=pk)
     context = {
         "survey": survey,
@@ -163,7 +156,7 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk) if pk else None
     form = SurveyForm(request.POST or None, instance=survey)
     if survey is None:
@@ -171,18 +164,18 @@ def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         now = timezone.localtime().replace(second=0, microsecond=0)
         form.initial.setdefault("opens_at", now)
         form.initial.setdefault("closes_at", now + timezone.timedelta(days=28))
-    title = _("Edit survey") if survey else _("New survey")
-    cancel = reverse("surveys:manage", args=[survey.pk]) if survey else reverse("surveys:list")
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("“%(object)s” was saved.") % {"object": saved})
-        return redirect("surveys:manage", saved.pk)
-    return save_form_view(request, form=form, title=title, cancel_url=cancel)
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit survey") if survey else _("New survey"),
+        cancel_url=reverse("surveys:manage", args=[survey.pk]) if survey else reverse("surveys:list"),
+        success_url=lambda saved: reverse("surveys:manage", args=[saved.pk]),
+    )
 
 
 @login_required
 def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk)
     consequences = ""
     if survey.response_count:
@@ -200,7 +193,7 @@ def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def question_edit(request: HttpRequest, survey_pk: int | None = None, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     if pk:
         question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
         survey = question.survey
@@ -214,42 +207,41 @@ def question_edit(request: HttpRequest, survey_pk: int | None = None, pk: int | 
         messages.error(request, str(error))
         return redirect(manage_url)
     form = QuestionForm(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            question_save(question=form.save(commit=False), options=form.cleaned_data["option_list"])
-        except SurveyError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The question was saved."))
-        return redirect(f"{manage_url}#questions")
-    title = _("Edit question") if pk else _("New question")
-    return render(
+    return save_form_view(
         request,
-        "surveys/question_form.html",
-        {"form": form, "title": title, "cancel_url": manage_url, "survey": survey},
+        form=form,
+        title=_("Edit question") if pk else _("New question"),
+        cancel_url=manage_url,
+        success_url=f"{manage_url}#questions",
+        template="surveys/question_form.html",
+        context={"survey": survey},
+        save=lambda: question_save(question=form.save(commit=False), options=form.cleaned_data["option_list"]),
+        refused=SurveyError,
+        refusal_as_message=True,
+        message=_("The question was saved."),
     )
 
 
 @login_required
 def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
     manage_url = reverse("surveys:manage", args=[question.survey_id])
-    if request.method == "POST":
-        try:
-            question_delete(question=question)
-        except SurveyError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The question was deleted."))
-        return redirect(f"{manage_url}#questions")
-    return confirm_delete_view(request, obj=question, cancel_url=manage_url, success_url=manage_url)
+    return confirm_delete_view(
+        request,
+        obj=question,
+        cancel_url=manage_url,
+        success_url=f"{manage_url}#questions",
+        delete=lambda: question_delete(question=question),
+        refused=SurveyError,
+        message=_("The question was deleted."),
+    )
 
 
 @login_required
 @require_POST
 def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
     try:
         question_move(question=question, up=request.POST.get("direction") == "up")
@@ -260,7 +252,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def invitations(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -275,22 +267,15 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = SafeCsvWriter(response)  # labels come from people's input: no formulas
-    writer.writerow([_("Label"), _("Link"), _("Used")])
-    for invitation in survey.invitations.select_related("stakeholder").iterator(chunk_size=1000):
-        link = request.build_absolute_uri(invitation.get_absolute_url())
-        writer.writerow([str(invitation), link, _("yes") if invitation.used else _("no")])
-    response["Content-Disposition"] = f'attachment; filename="einladungen-{survey.pk}.csv"'
-    return response
+    table = exports.invitations_table(survey)
+    return csv_response(table, filename=f"einladungen-{survey.pk}.csv")
 
 
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_see_results(request.user))
+    require(can_see_results(request.user))
     survey = get_object_or_404(Survey.objects.select_related("field_of_action"), pk=pk)
     context = {
         "survey": survey,
@@ -303,7 +288,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def text_answers(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_see_results(request.user))
+    require(can_see_results(request.user))
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk, kind=Question.Kind.TEXT)
     answers = Answer.objects.filter(question=question).exclude(text="").select_related("idea").order_by("-pk")
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
@@ -318,28 +303,17 @@ def text_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    _require(can_see_results(request.user))
+    require(can_see_results(request.user))
     if fmt not in ("csv", "xlsx"):
         raise Http404
     survey = get_object_or_404(Survey, pk=pk)
-    stamp = timezone.localtime().strftime("%Y-%m-%d")
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.survey_xlsx(survey),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        exports.survey_csv(survey, csv.writer(response, delimiter=";"))
-    response["Content-Disposition"] = f'attachment; filename="umfrage-{survey.pk}-{stamp}.{fmt}"'
-    return response
+    return table_response(fmt, exports.survey_table(survey), filename=dated_filename(f"umfrage-{survey.pk}", fmt))
 
 
 @login_required
 def answer_idea(request: HttpRequest, pk: int) -> HttpResponse:
     """Turn a free-text answer into an idea that keeps the survey as its origin."""
-    _require(can_manage_surveys(request.user))
+    require(can_manage_surveys(request.user))
     answer = get_object_or_404(Answer.objects.select_related("question__survey"), pk=pk, question__kind="text")
     if answer.idea_id:
         messages.info(request, _("This answer has already become an idea."))

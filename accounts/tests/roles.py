@@ -1,13 +1,13 @@
 """This app's rows of the authorisation matrix for the pages added after core/tests/test_roles.py
 listed the accounts pages (collected by core/tests/test_roles.py)."""
 
-from core.testing import ALL, BaseTestCase
+from installation.testing import ALL, BaseTestCase
 
 POST_ONLY: set[str] = set()
 
 
 def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
-    """URL name → (personas that may open it, URL kwargs); see core.testing for the persona groups."""
+    """URL name → (personas that may open it, URL kwargs); see installation.testing for the persona groups."""
     return {
         # Password reset: open to everyone (a logged-in person may have forgotten it elsewhere).
         "accounts:password_reset": (ALL, {}),

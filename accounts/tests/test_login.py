@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import ApiToken, Role, User
-from core.testing import PASSWORD, BaseTestCase, make_user
+from installation.testing import PASSWORD, BaseTestCase, make_user
 
 
 class LoginTests(BaseTestCase):

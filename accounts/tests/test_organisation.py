@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_unit
+from installation.testing import BaseTestCase, make_unit
 
 
 class OrganisationTests(BaseTestCase):

@@ -11,9 +11,9 @@ from django.utils import translation
 
 from accounts import privacy
 from accounts.models import ApiToken, Membership, User
-from core.testing import PASSWORD, BaseTestCase, make_comment, make_idea
 from ideas.models import Follow, Idea, Moderation, Report, Support
 from ideas.services import idea_support
+from installation.testing import PASSWORD, BaseTestCase, make_comment, make_idea
 
 
 def rows_containing(text: str) -> list[str]:

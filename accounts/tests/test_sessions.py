@@ -6,7 +6,7 @@ from unittest import mock
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 
 MINUTE = 60
 HOUR = 3600

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from core.testing import PASSWORD, BaseTestCase
+from installation.testing import PASSWORD, BaseTestCase
 
 
 class ApiTokenTests(BaseTestCase):

@@ -10,8 +10,8 @@ import json
 from django.core import mail
 
 from accounts.models import ApiToken, Role
-from core.testing import BaseTestCase, make_user
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_user
 from learning.testing import make_registration, make_session, make_unit
 from participation.models import Stakeholder
 from reports.models import CouncilReport

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.middleware import AuditlogMiddleware
 from core.ratelimit import allow, client_address
-from core.testing import PASSWORD, BaseTestCase
+from installation.testing import PASSWORD, BaseTestCase
 
 PROXY = "10.0.0.2"
 

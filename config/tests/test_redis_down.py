@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from core.cache import ResilientRedisCache
 from core.ratelimit import allow
-from core.testing import PASSWORD, BaseTestCase
+from installation.testing import PASSWORD, BaseTestCase
 
 
 def closed_port() -> int:

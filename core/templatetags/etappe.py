@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms, template
+from django.db import models
 from django.forms.boundfield import BoundField
 
 from core.honeypot import HoneypotInput
@@ -22,7 +23,7 @@ def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
         described_by.append(f"{field.auto_id}_hint")
     if field.errors:
         described_by.append(f"{field.auto_id}_error")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     if field.errors:
@@ -52,5 +53,5 @@ def kern_field(field: BoundField, mark_optional: bool = True) -> dict:
 
 
 @register.filter
-def verbose_name(obj: object) -> str:
-    return obj._meta.verbose_name
+def verbose_name(obj: models.Model) -> str:
+    return str(obj._meta.verbose_name)

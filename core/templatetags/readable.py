@@ -21,7 +21,10 @@ def number(value: object, places: int = 2) -> str:
         exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
-    decimals = max(0, -exact.normalize().as_tuple().exponent)
+    exponent = exact.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # not a number, or infinite
+        return str(value)
+    decimals = max(0, -exponent)
     return formats.number_format(exact, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

@@ -8,8 +8,8 @@ suite is skipped with a notice, except under CI, where it fails.
 from django.urls import reverse
 
 from accounts.models import User
-from core.testing_browser import WCAG_TAGS, AxeTestCase
 from ideas.models import Idea
+from installation.testing_browser import WCAG_TAGS, AxeTestCase
 from projects.models import Project
 from strategy.models import FieldOfAction, Goal, Strategy
 from surveys.models import Survey

@@ -16,9 +16,9 @@ from django.utils.functional import Promise
 
 from accounts.models import Role
 from core.audit import FIELD_LABELS, _field, field_label, is_shown
-from core.testing import BaseTestCase, make_field, make_goal, make_idea
 from exchange.models import Peer
 from ideas.models import Idea, Moderation
+from installation.testing import BaseTestCase, make_field, make_goal, make_idea
 
 TRAIL = reverse("core:audit_log")
 

@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from core.errors import server_error
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 
 
 class HeaderTests(BaseTestCase):

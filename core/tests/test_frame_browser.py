@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from core.testing_browser import BrowserTestCase
+from installation.testing_browser import BrowserTestCase
 from maturity.models import Round
 from prioritisation.models import PriorityRound
 from service_inventory.models import LocalService

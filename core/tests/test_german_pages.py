@@ -18,9 +18,9 @@ import polib
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from core.testing import BaseTestCase
 from core.tests import test_roles
 from core.tests.test_translations import catalogues
+from installation.testing import BaseTestCase
 
 # Placeholders of Python format strings, HTML tags of blocktranslate messages.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}|<[^>]+>")

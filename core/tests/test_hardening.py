@@ -10,8 +10,8 @@ from django.utils.feedgenerator import Atom1Feed
 
 from core.feeds import TextAtom1Feed
 from core.mail import header_text
-from core.testing import BaseTestCase, make_idea
 from ideas.models import Moderation
+from installation.testing import BaseTestCase, make_idea
 from projects.models import LogEntry, Milestone, Project
 
 ATOM = "{http://www.w3.org/2005/Atom}"

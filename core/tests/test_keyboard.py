@@ -7,8 +7,8 @@ Enter, Space, arrow keys or typing, in Debian's headless Chromium.
 from django.conf import settings
 
 from accounts.models import User
-from core.testing_browser import BrowserTestCase
 from ideas.models import Idea, Support
+from installation.testing_browser import BrowserTestCase
 from surveys.models import Answer, Response, Survey
 
 MAX_TABS = 80

@@ -14,10 +14,12 @@ from django.core.mail import EmailMessage
 from django.test import override_settings
 from django.utils import translation
 
-from core.mail import ConsoleBackend, absolute_url
-from core.testing import BaseTestCase, make_idea
+from core.links import absolute_url
+from core.mail import ConsoleBackend
 from ideas.models import Idea, Moderation
-from ideas.services import idea_change_status, idea_merge
+from ideas.services import idea_merge
+from ideas.workflow import idea_change_status
+from installation.testing import BaseTestCase, make_idea
 from lessons.models import Lesson
 from lessons.services import lesson_publish, lesson_return
 from lessons.testing import make_lesson
@@ -61,7 +63,7 @@ class MailLinkTests(BaseTestCase):
 
     def test_the_status_mail_links_to_the_idea_in_german_although_the_moderator_reads_english(self):
         idea = make_idea(title=HOSTILE, author=self.citizen)
-        with translation.override("en"):
+        with translation.override("en"), self.captureOnCommitCallbacks(execute=True):
             idea_change_status(idea=idea, to_status=Idea.Status.IN_REVIEW, reason="Wir prüfen das.", by=self.team)
         [message] = mail.outbox
         self.assertIn("Ihre Idee auf der Plattform:", message.body)
@@ -72,7 +74,8 @@ class MailLinkTests(BaseTestCase):
     def test_the_merge_mail_links_to_both_ideas(self):
         duplicate = make_idea(title=HOSTILE, author_email="jana@example.org", moderation=Moderation.PUBLISHED)
         kept = make_idea(title="Gehwege reparieren")
-        idea_merge(duplicate=duplicate, into=kept, reason="Gleicher Inhalt.", by=self.team)
+        with self.captureOnCommitCallbacks(execute=True):
+            idea_merge(duplicate=duplicate, into=kept, reason="Gleicher Inhalt.", by=self.team)
         [message] = mail.outbox
         self.assertIn("Die Idee, mit der sie zusammengeführt wurde:", message.body)
         assert_links_whole(self, message, [f"{BASE}/ideas/{kept.pk}/", f"{BASE}/ideas/{duplicate.pk}/"])

@@ -3,7 +3,7 @@ import re
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 
 
 class SecurityHeaderTests(BaseTestCase):
@@ -110,7 +110,7 @@ class AuditQueryTests(BaseTestCase):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from core.testing import make_goal
+        from installation.testing import make_goal
 
         self.login(self.team)
 

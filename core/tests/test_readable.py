@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.templatetags.readable import number, period, short_date
-from core.testing import BaseTestCase
 from exchange.models import Peer, ReceivedItem
+from installation.testing import BaseTestCase
 from learning.testing import make_session
 from lessons.testing import make_lesson
 from projects.models import Kpi, Measurement, Project

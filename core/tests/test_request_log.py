@@ -9,7 +9,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 
 LINE = re.compile(r"^(?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) (?P<ms>\d+\.\d) ms role=(?P<role>[a-z_]+)$")
 

@@ -12,8 +12,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiToken
 from core.audit import HISTORY_KINDS
-from core.testing import ADMIN, ALL, INTERNAL, LOGGED_IN, TEAM, BaseTestCase, make_comment, make_idea, make_survey
 from ideas.models import Moderation
+from installation.testing import (
+    ADMIN,
+    ALL,
+    INTERNAL,
+    LOGGED_IN,
+    TEAM,
+    BaseTestCase,
+    make_comment,
+    make_idea,
+    make_survey,
+)
 from participation.models import Stakeholder, Workshop
 from prioritisation.testing import make_round
 from projects.models import Kpi, Milestone, Project

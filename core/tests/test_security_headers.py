@@ -24,7 +24,7 @@ from django.contrib.staticfiles import finders
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PASSWORD, BaseTestCase, make_idea
+from installation.testing import PASSWORD, BaseTestCase, make_idea
 
 PRODUCTION_ENV = {"ETAPPE_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "testserver"}
 # Unset, so that the defaults of config/settings.py are what is tested.

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import BaseTestCase
-from core.views import feedback_contact
+from installation.testing import BaseTestCase
+from municipality.statement import feedback_contact
 
 
 class AccessibilityStatementTests(BaseTestCase):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 
 
 def catalogues() -> list[Path]:

@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from core.testing import ALL, INTERNAL, LOGGED_IN, TEAM, BaseTestCase
 from exchange.models import Follow, Peer, ReceivedItem
+from installation.testing import ALL, INTERNAL, LOGGED_IN, TEAM, BaseTestCase
 
 POST_ONLY: set[str] = {
     "exchange:item_adopt",

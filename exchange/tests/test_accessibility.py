@@ -1,9 +1,9 @@
 from django.urls import reverse
 
 from accounts.models import User
-from core.testing_browser import AxeTestCase
 from exchange.models import Peer, ReceivedItem
 from ideas.models import Idea
+from installation.testing_browser import AxeTestCase
 
 
 class ExchangeAccessibilityTests(AxeTestCase):

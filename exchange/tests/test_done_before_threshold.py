@@ -13,13 +13,13 @@ from unittest import mock
 
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_idea
+from core.similarity import get_embedder
 from exchange import similar
 from exchange.models import Peer, ReceivedItem
 from exchange.similar import SHOW_FROM, fused_scores, lexical_scores, semantic_scores
 from exchange.tasks import embed_received
 from exchange.tests.test_pages import make_item
-from ideas.embeddings import get_embedder
+from installation.testing import BaseTestCase, make_idea
 
 PAIRS = Path(__file__).parent / "data" / "done_before_pairs_de.json"
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -3,10 +3,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.testing import BaseTestCase
 from exchange.publishing import publications_refresh
 from exchange.received import validator
 from exchange.signing import installation_key, verify
+from installation.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.models import Milestone, Project

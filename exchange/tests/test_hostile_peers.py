@@ -26,7 +26,6 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from core.testing import BaseTestCase
 from exchange.fetching import FeedRefused, address_allowed, check_allowed_networks, nesting_depth, parse_json
 from exchange.models import Peer, ReceivedItem
 from exchange.samples import FakeInstallation, lesson_data, project_data
@@ -34,6 +33,7 @@ from exchange.services import ExchangeError, peer_add
 from exchange.signing import canonical
 from exchange.sync import sync_peers
 from exchange.testing import Responder, serve, tls_contexts
+from installation.testing import BaseTestCase
 
 FEED = "/api/v1/exchange/feed"
 NO_PRIVATE = {**settings.ETAPPE_EXCHANGE, "ALLOWED_NETWORKS": []}

@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.test import TransactionTestCase, override_settings
 from django.utils import translation
@@ -105,6 +106,7 @@ class Installation:
             self.server.wait(timeout=10)
 
 
+@pytest.mark.once  # the installations run on SQLite files in either pass (conftest.py)
 class InstallationsTests(TransactionTestCase):
     @classmethod
     def setUpClass(cls) -> None:

@@ -3,9 +3,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import BaseTestCase, make_idea
 from exchange.models import Adoption, Follow, Peer, ReceivedItem
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_idea
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import BaseTestCase, make_idea
+from core.similarity import DIMENSIONS, from_bytes, get_embedder
 from exchange import similar
 from exchange.models import Peer, ReceivedItem
 from exchange.received import accept_page
@@ -23,8 +23,8 @@ from exchange.similar import item_text, similar_items
 from exchange.sync import SyncOutcome, sync_peers
 from exchange.tasks import embed_received
 from exchange.tests.test_pages import make_item
-from ideas.embeddings import DIMENSIONS, from_bytes, get_embedder
 from ideas.models import Moderation
+from installation.testing import BaseTestCase, make_idea
 from projects.models import Project
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

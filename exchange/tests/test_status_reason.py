@@ -2,13 +2,13 @@
 
 from django.utils import translation
 
-from core.testing import BaseTestCase
 from exchange.fetching import FeedRefused
 from exchange.models import Peer, ReceivedItem
 from exchange.publishing import publications_refresh
 from exchange.received import accept_page, validator
 from exchange.samples import FakeInstallation, project_data
 from exchange.signing import verify
+from installation.testing import BaseTestCase
 from projects.models import Project
 
 REASON = "Der Anbieter hat den Vertrag gekündigt; der Lenkungskreis hat den Abbruch beschlossen."

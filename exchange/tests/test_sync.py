@@ -4,11 +4,11 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone, translation
 
-from core.testing import BaseTestCase
 from exchange.models import Peer, ReceivedItem
 from exchange.samples import FakeInstallation, lesson_data, project_data
 from exchange.sync import sync_peers
 from exchange.testing import Responder, serve
+from installation.testing import BaseTestCase
 
 
 class SyncTests(BaseTestCase):

@@ -1,6 +1,6 @@
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_comment, make_idea
 from ideas.models import Idea, Moderation, Support
+from installation.testing import BaseTestCase, make_comment, make_idea
 
 
 class IdeaApiTests(BaseTestCase):

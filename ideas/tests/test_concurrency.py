@@ -7,9 +7,9 @@ import unittest
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
-from core.testing import make_idea, make_user
 from ideas.models import Idea, Support
 from ideas.services import idea_support
+from installation.testing import make_idea, make_user
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "runs in the PostgreSQL pass")

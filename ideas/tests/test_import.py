@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from core.testing import BaseTestCase
 from ideas.importing import ideas_import, parse_ideas
 from ideas.models import Idea, StatusChange
+from installation.testing import BaseTestCase
 
 
 def write_temp(data: bytes, suffix: str) -> str:

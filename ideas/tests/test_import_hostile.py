@@ -8,10 +8,10 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from core.testing import BaseTestCase
 from core.tests import spreadsheets
 from ideas.importing import parse_ideas
 from ideas.models import Idea
+from installation.testing import BaseTestCase
 
 HEADER = ["Titel", "Beschreibung"]
 BOMBS = {

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.testing import BaseTestCase, make_comment, make_idea
 from ideas.models import Idea, Moderation
 from ideas.services import idea_support
+from installation.testing import BaseTestCase, make_comment, make_idea
 
 
 class IdeaListTests(BaseTestCase):
@@ -70,7 +70,7 @@ class IdeaListTests(BaseTestCase):
         self.assertEqual(queries(first.get_absolute_url()), before_detail)
 
     def make_supporter(self, i: int):
-        from core.testing import make_user
+        from installation.testing import make_user
 
         return make_user(role="citizen", email=f"unterstuetzer{i}@example.org")
 

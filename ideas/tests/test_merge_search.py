@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_idea
 from ideas.models import Idea, Moderation
+from installation.testing import BaseTestCase, make_idea
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

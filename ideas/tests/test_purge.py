@@ -10,10 +10,10 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from accounts.tests.test_privacy import rows_containing
-from core.testing import make_idea, run_db_worker_once
 from ideas.models import Idea, Moderation
 from ideas.services import idea_submit
 from ideas.tasks import purge_unconfirmed, purge_unconfirmed_ideas
+from installation.testing import make_idea, run_db_worker_once
 
 
 def unconfirmed(days_ago: float, email: str = "wer@example.org") -> Idea:

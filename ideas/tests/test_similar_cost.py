@@ -12,10 +12,10 @@ from unittest import mock
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_idea
+from core.similarity import embed_texts, get_embedder
 from ideas import similarity
-from ideas.embeddings import embed_texts, get_embedder, idea_text
-from ideas.similarity import QUERY_TOKENS, SIMILAR_LIMIT
+from ideas.similarity import QUERY_TOKENS, SIMILAR_LIMIT, idea_text
+from installation.testing import BaseTestCase, make_idea
 
 WORDS = "Anwohnerparken Parkausweis Bürgerbüro Terminvereinbarung Radweg Beleuchtung Schulweg Bibliothek "
 LONG_TITLE = (WORDS * 60)[:3400]

@@ -4,8 +4,8 @@ from unittest import mock
 
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_idea
 from ideas import similarity
+from installation.testing import BaseTestCase, make_idea
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -15,12 +15,12 @@ from unittest import mock
 
 from django.test import TestCase, override_settings
 
+from core.similarity import get_embedder
+from core.text import stems_of
 from ideas import similarity
-from ideas.embeddings import get_embedder, idea_text
 from ideas.models import Idea, Moderation
-from ideas.similarity import lexical_scores, similar_ideas
+from ideas.similarity import idea_text, lexical_scores, similar_ideas
 from ideas.tests.vectors import DATA, HELDOUT, stored_vectors
-from ideas.text import stems_of
 
 
 # The in-memory embedding index rechecks the database only every few seconds outside ETAPPE_ENV=test;
@@ -114,7 +114,7 @@ class RequestThreadTests(TestCase):
         """OpenMP threads waiting for cores that other requests keep busy stall a request for seconds."""
         import threading
 
-        from ideas import embeddings
+        from core import similarity as embeddings
 
         openmp = embeddings._openmp()
         if get_embedder() is None or openmp is None:

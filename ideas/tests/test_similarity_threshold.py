@@ -12,11 +12,11 @@ from unittest import mock
 
 from django.test import TestCase, override_settings
 
+from core.similarity import embed_texts, get_embedder
+from core.text import stems_of
 from ideas import similarity
-from ideas.embeddings import embed_texts, get_embedder, idea_text
 from ideas.models import Idea, Moderation
-from ideas.similarity import SHOW_FROM, fused_scores, lexical_scores, semantic_scores, similar_ideas
-from ideas.text import stems_of
+from ideas.similarity import SHOW_FROM, fused_scores, idea_text, lexical_scores, semantic_scores, similar_ideas
 
 PAIRS = Path(__file__).parent / "data" / "similar_threshold_de.json"
 _VECTORS: dict[str, object] = {}

@@ -4,8 +4,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from core.testing import BaseTestCase
 from ideas.models import Follow, Idea, Moderation, StatusChange
+from installation.testing import BaseTestCase
 
 
 def token() -> dict:

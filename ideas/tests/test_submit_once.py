@@ -15,9 +15,9 @@ from django.db import connection, connections
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_user
 from ideas.forms import SUBMISSION_TOKEN
 from ideas.models import Idea, Moderation, StatusChange
+from installation.testing import BaseTestCase, make_user
 
 TOKEN = "k3Jx9Qm2Zr7Wt5Lp8Vn4Bc6Hd1"
 ANONYMOUS = {
@@ -147,8 +147,8 @@ class ParallelSubmitTests(TransactionTestCase):
 
 class ReportOnceTests(BaseTestCase):
     def test_the_same_report_form_twice_creates_one_report(self) -> None:
-        from core.testing import make_idea
         from ideas.models import Report
+        from installation.testing import make_idea
 
         idea = make_idea()
         url = reverse("ideas:report", args=["idea", idea.pk])

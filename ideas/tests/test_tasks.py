@@ -12,12 +12,13 @@ from unittest import mock
 import numpy as np
 from django.test import TestCase
 
-from core.testing import make_idea, make_user, run_db_worker_once
-from ideas import embeddings
-from ideas.embeddings import DIMENSIONS, embed_texts, from_bytes, get_embedder, idea_text
+from core import similarity as embeddings
+from core.similarity import DIMENSIONS, embed_texts, from_bytes, get_embedder
 from ideas.models import Idea
 from ideas.services import idea_submit, ideas_embed_later, ideas_embed_pending
+from ideas.similarity import idea_text
 from ideas.tasks import embed_ideas
+from installation.testing import make_idea, make_user, run_db_worker_once
 
 
 def vector_of(text: str) -> np.ndarray:

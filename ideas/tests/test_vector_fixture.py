@@ -5,7 +5,7 @@ from importlib.metadata import version
 import numpy as np
 from django.test import SimpleTestCase
 
-from ideas.embeddings import embed_texts, from_bytes, get_embedder, sparse_from_bytes
+from core.similarity import embed_texts, from_bytes, get_embedder, sparse_from_bytes
 from ideas.tests.vectors import REGENERATE, fixture, stored_texts, text_key
 
 

@@ -1,19 +1,21 @@
 from django.core import mail
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_comment, make_idea
 from ideas.models import Comment, Follow, Idea, Moderation, Report, StatusChange, Support
 from ideas.permissions import is_supportable, supportable_ideas
-from ideas.services import WorkflowError, idea_change_status, idea_merge, idea_support
+from ideas.services import WorkflowError, idea_merge, idea_support
+from ideas.workflow import idea_change_status
+from installation.testing import BaseTestCase, make_comment, make_idea
 
 
 class StatusTests(BaseTestCase):
     def test_the_team_changes_the_status_with_a_public_reason_and_the_author_hears_of_it(self) -> None:
         idea = make_idea(author=self.citizen)
         self.login(self.team)
-        response = self.client.post(
-            reverse("ideas:status", args=[idea.pk]), {"to_status": "in_pool", "reason": "Passt zum Handlungsfeld."}
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("ideas:status", args=[idea.pk]), {"to_status": "in_pool", "reason": "Passt zum Handlungsfeld."}
+            )
         self.assertRedirects(response, idea.get_absolute_url())
         idea.refresh_from_db()
         self.assertEqual(idea.status, Idea.Status.IN_POOL)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ideas.embeddings import TextVectors, embed_texts, idea_text
+from core.similarity import TextVectors, embed_texts
+from ideas.similarity import idea_text
 
 DATA = Path(__file__).parent / "data" / "similar_ideas_de.json"
 HELDOUT = Path(__file__).parent / "data" / "similar_ideas_heldout_de.json"

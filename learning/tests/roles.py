@@ -2,7 +2,7 @@
 
 from django.core.files.base import ContentFile
 
-from core.testing import INTERNAL, TEAM, BaseTestCase
+from installation.testing import INTERNAL, TEAM, BaseTestCase
 from learning.testing import make_registration, make_session, make_unit
 
 # URL names that only accept POST (a GET answers 302 or 405).
@@ -10,7 +10,7 @@ POST_ONLY: set[str] = {"learning:register", "learning:cancel"}
 
 
 def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
-    """URL name → (personas that may open it, URL kwargs); see core.testing for the persona groups."""
+    """URL name → (personas that may open it, URL kwargs); see installation.testing for the persona groups."""
     unit = make_unit(title="Matrix-Häppchen")
     unit.material_file.save("matrix.txt", ContentFile(b"Merkblatt"), save=True)
     case.addCleanup(unit.material_file.storage.delete, unit.material_file.name)

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.testing_browser import AxeTestCase
+from installation.testing_browser import AxeTestCase
 from learning.models import LearningUnit, Session
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
 from core.tests.test_mail_links import assert_links_whole
+from installation.testing import BaseTestCase
 from learning.ical import escape_text, fold, session_filename, session_ics
 from learning.models import Registration
 from learning.services import registration_create

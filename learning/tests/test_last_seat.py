@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken, Role
-from core.testing import BaseTestCase, make_user
+from installation.testing import BaseTestCase, make_user
 from learning import views
 from learning.forms import SessionForm
 from learning.models import Registration, Session

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from accounts.models import ApiToken, Membership, Role
 from accounts.privacy import personal_data, run_erasers
-from core.testing import BaseTestCase, make_unit, make_user
+from installation.testing import BaseTestCase, make_unit, make_user
 from learning.models import LearningUnit, Registration
 from learning.services import LearningError, registration_create
 from learning.stats import by_topic, by_unit

@@ -1,6 +1,6 @@
 """This app's rows of the authorisation matrix (collected by core/tests/test_roles.py)."""
 
-from core.testing import ALL, INTERNAL, TEAM, BaseTestCase
+from installation.testing import ALL, INTERNAL, TEAM, BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 
@@ -9,7 +9,7 @@ POST_ONLY: set[str] = {"lessons:submit"}
 
 
 def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
-    """URL name → (personas that may open it, URL kwargs); see core.testing for the persona groups."""
+    """URL name → (personas that may open it, URL kwargs); see installation.testing for the persona groups."""
     published = make_lesson(title="Matrix-Lehre")
     in_review = make_lesson(title="Matrix-Entwurf", state=Lesson.State.IN_REVIEW, authors=[case.staff])
     draft = make_lesson(title="Matrix-Entwurf 2", state=Lesson.State.DRAFT, authors=[case.staff])

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.services import LessonError, lesson_return
 from lessons.testing import make_lesson

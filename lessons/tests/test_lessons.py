@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.models import Project

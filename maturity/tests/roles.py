@@ -1,6 +1,6 @@
 """This app's rows of the authorisation matrix (collected by core/tests/test_roles.py)."""
 
-from core.testing import INTERNAL, TEAM, BaseTestCase
+from installation.testing import INTERNAL, TEAM, BaseTestCase
 from maturity.testing import make_round
 
 # URL names that only accept POST (a GET answers 302 or 405).
@@ -8,7 +8,7 @@ POST_ONLY: set[str] = {"maturity:gap_idea"}
 
 
 def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
-    """URL name → (personas that may open it, URL kwargs); see core.testing for the persona groups."""
+    """URL name → (personas that may open it, URL kwargs); see installation.testing for the persona groups."""
     round = make_round(team=case.team, title="Matrix-Runde")
     dimension = round.questionnaire.dimensions.first()
     item = dimension.items.first()

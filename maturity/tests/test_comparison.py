@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from core.testing import BaseTestCase, make_unit, make_user
 from exchange.models import Peer
 from exchange.samples import FakeInstallation
 from exchange.signing import installation_key, verify
 from exchange.testing import Responder, serve
+from installation.testing import BaseTestCase, make_unit, make_user
 from maturity.models import PeerMaturity, Round, Settings
 from maturity.peering import accept_aggregate, sync_peer_maturity
 from maturity.samples import aggregate_document

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from accounts.models import ApiToken, Membership
 from accounts.privacy import personal_data, run_erasers
-from core.testing import BaseTestCase, make_unit, make_user
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_unit, make_user
 from maturity.models import Answer, GapIdea, Item, Questionnaire, Response, Round, Target
 from maturity.results import round_results
 from maturity.services import (

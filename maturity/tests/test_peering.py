@@ -14,11 +14,11 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import translation
 
-from core.testing import BaseTestCase
 from exchange.models import Peer
 from exchange.samples import FakeInstallation
 from exchange.signing import canonical
 from exchange.testing import Responder, serve
+from installation.testing import BaseTestCase
 from maturity.models import PeerMaturity
 from maturity.peering import accept_aggregate, sync_peer_maturity
 from maturity.samples import aggregate_document

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from municipality import register
 from municipality.models import Municipality
 

@@ -3,9 +3,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import BaseTestCase
-from core.views import ACCESSIBILITY_STATEMENT_PREPARED
+from installation.testing import BaseTestCase
 from municipality.models import Municipality
+from municipality.statement import ACCESSIBILITY_STATEMENT_PREPARED
 
 
 class StatementSettingsTests(BaseTestCase):

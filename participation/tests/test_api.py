@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken, User
-from core.testing import BaseTestCase, make_idea
+from installation.testing import BaseTestCase, make_idea
 from participation.models import Stakeholder, Workshop
 
 

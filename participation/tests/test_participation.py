@@ -2,8 +2,8 @@ from datetime import date
 
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_idea
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_idea
 from participation.models import Stakeholder, Workshop
 
 

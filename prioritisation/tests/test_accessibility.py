@@ -4,7 +4,7 @@ round, and the ranking with its matrix in a what-if."""
 from django.urls import reverse
 
 from accounts.models import User
-from core.testing_browser import AxeTestCase
+from installation.testing_browser import AxeTestCase
 
 
 class PrioritisationAccessibilityTests(AxeTestCase):

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_idea
+from installation.testing import BaseTestCase, make_idea
 from prioritisation.models import Score
 from prioritisation.services import round_close
 from prioritisation.testing import make_criterion, make_round, score

@@ -2,12 +2,14 @@
 
 from auditlog.models import LogEntry
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
-from core.testing import make_idea
 from ideas.models import Idea, StatusChange
+from ideas.workflow import path_to
+from installation.testing import make_idea
 from prioritisation.models import Candidate, PriorityRound
-from prioritisation.services import PrioritisationError, default_top, path_to_prioritised, round_close
+from prioritisation.services import PrioritisationError, default_top, round_close
 from prioritisation.testing import make_round, score
 from prioritisation.tests.test_pages import EnglishTestCase
 
@@ -37,7 +39,8 @@ class ClosingTests(EnglishTestCase):
     def test_closing_prioritises_the_chosen_ideas_with_a_public_reason(self) -> None:
         mail.outbox.clear()
         chosen = self._candidates("Idee 05", "Idee 02")
-        response = self.client.post(self.url, {"prioritise": chosen, "note": "Bestätigt vom Verwaltungsvorstand."})
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.url, {"prioritise": chosen, "note": "Bestätigt vom Verwaltungsvorstand."})
         self.assertRedirects(response, self.round.get_absolute_url())
         self.round.refresh_from_db()
         self.assertEqual((self.round.state, self.round.closed_by), (PriorityRound.State.CLOSED, self.team))
@@ -88,6 +91,28 @@ class ClosingTests(EnglishTestCase):
         self.assertEqual(Idea.objects.get(pk=declined.pk).status, Idea.Status.DECLINED)
         self.assertTrue(Candidate.objects.get(idea=declined).prioritised)  # the choice is recorded anyway
 
+    def test_an_idea_two_steps_away_tells_its_author_once_after_the_commit(self) -> None:
+        walked = Idea.objects.get(title="Idee 05")
+        Idea.objects.filter(pk=walked.pk).update(status=Idea.Status.SUBMITTED)
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url, {"prioritise": self._candidates("Idee 05")})
+            self.assertEqual(mail.outbox, [])  # nothing before the commit
+        steps = list(StatusChange.objects.filter(idea=walked).values_list("from_status", "to_status"))
+        self.assertEqual(steps, [("submitted", "in_pool"), ("in_pool", "prioritised")])
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["autor5@example.org"])
+        self.assertIn("lautet jetzt: priorisiert.", message.body)
+        self.assertIn("Platz 1 von 6", message.body)
+
+    def test_a_closing_that_is_rolled_back_tells_nobody(self) -> None:
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True), self.assertRaises(RuntimeError), transaction.atomic():
+            round_close(priority_round=self.round, prioritise=list(self.round.candidates.all()), by=self.team)
+            raise RuntimeError("undone")
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(StatusChange.objects.exists())
+
     def test_choosing_nothing_closes_the_round_and_leaves_every_idea_in_the_pool(self) -> None:
         self.client.post(self.url, {})
         self.assertEqual(PriorityRound.objects.get().state, PriorityRound.State.CLOSED)
@@ -110,10 +135,11 @@ class ClosingTests(EnglishTestCase):
             round_close(priority_round=self.round, prioritise=(), by=self.team)
 
     def test_the_path_and_the_default_number(self) -> None:
-        self.assertEqual(path_to_prioritised(Idea.Status.IN_POOL), [Idea.Status.PRIORITISED])
-        self.assertEqual(path_to_prioritised(Idea.Status.SUBMITTED), [Idea.Status.IN_POOL, Idea.Status.PRIORITISED])
+        prioritised = Idea.Status.PRIORITISED
+        self.assertEqual(path_to(Idea.Status.IN_POOL, prioritised), [Idea.Status.PRIORITISED])
+        self.assertEqual(path_to(Idea.Status.SUBMITTED, prioritised), [Idea.Status.IN_POOL, Idea.Status.PRIORITISED])
         for status in ("declined", "merged", "prioritised", "in_implementation", "realised"):
-            self.assertEqual(path_to_prioritised(status), [], status)
+            self.assertEqual(path_to(status, prioritised), [], status)
         self.assertEqual([default_top(n) for n in (0, 1, 3, 4, 6, 500)], [0, 1, 1, 2, 2, 167])
 
     def _candidates(self, *titles: str) -> list[int]:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.testing import make_idea
+from installation.testing import make_idea
 from prioritisation.models import RoundCriterion
 from prioritisation.services import round_close
 from prioritisation.testing import make_round, score

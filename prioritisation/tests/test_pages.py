@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from accounts.models import Role
-from core.testing import BaseTestCase, make_idea, make_user
+from installation.testing import BaseTestCase, make_idea, make_user
 from prioritisation.models import PriorityRound, RoundCriterion
 from prioritisation.permissions import can_score, can_see_ranking, can_see_round, visible_rounds
 from prioritisation.services import round_close

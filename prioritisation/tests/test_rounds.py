@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from core.testing import BaseTestCase, make_idea, make_survey
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_idea, make_survey
 from participation.models import Stakeholder
 from prioritisation.models import Candidate, Criterion, PriorityRound, RoundCriterion, Score
 from prioritisation.ranking import load_matrix, rank

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_idea
 from ideas.models import Moderation
+from installation.testing import BaseTestCase, make_idea
 from projects.models import Kpi, Milestone, Project
 
 

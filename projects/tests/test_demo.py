@@ -6,8 +6,8 @@ from datetime import date
 
 from django.test import TestCase
 
-from core.demo import ACCOUNTS, UNITS
-from core.testing import make_field, make_goal, make_strategy, make_unit, make_user
+from installation.demo import ACCOUNTS, UNITS
+from installation.testing import make_field, make_goal, make_strategy, make_unit, make_user
 from learning.demo import extend_demo as load_demo_learning
 from projects.demo import COMMUNICATION, LAPTOPS, load_demo_projects
 from projects.models import LogEntry, Project

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 from openpyxl import Workbook
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from projects.importing import import_measures, parse_measures
 from projects.models import Milestone, Project
 

@@ -1,14 +1,15 @@
 from datetime import date, timedelta
 
-from django.db import connection
+from django.core import mail
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.testing import BaseTestCase, make_idea
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_idea
 from projects.models import Decision, LogEntry, Milestone, Project
-from projects.services import ConflictError, ProjectError, check_dependencies, save_versioned
+from projects.services import ConflictError, ProjectError, check_dependencies, decide, save_versioned
 
 
 def make_project(**overrides) -> Project:
@@ -151,6 +152,42 @@ class DecisionTests(EnglishTestCase):
         self.client.post(edit, project_post(project, status="completed"))
         first.refresh_from_db()
         self.assertEqual(first.status, Idea.Status.REALISED)
+
+    def test_an_idea_walked_two_steps_tells_its_author_once_per_move_after_the_commit(self) -> None:
+        idea = make_idea(title="Zeiterfassung digital", status=Idea.Status.IN_REVIEW, author=self.citizen)
+        mail.outbox.clear()
+        self.login(self.team)
+        decision = {"title": "Digitale Zeiterfassung", "visibility": "public", "decision-body": "Rat"}
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("projects:decide"), {"ideas": [idea.pk], "decision-decided_on": "2025-01-10", **decision}
+            )
+            self.assertEqual(mail.outbox, [])  # nothing before the commit
+        steps = list(idea.status_changes.values_list("from_status", "to_status"))
+        self.assertEqual(steps, [("in_review", "in_pool"), ("in_pool", "prioritised")])
+        [message] = mail.outbox
+        self.assertEqual(message.to, ["citizen@example.org"])
+        self.assertIn("lautet jetzt: priorisiert.", message.body)
+
+        mail.outbox.clear()
+        project = Project.objects.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("projects:edit", args=[project.pk]), project_post(project, status="completed"))
+            self.assertEqual(mail.outbox, [])
+        steps = list(idea.status_changes.values_list("to_status", flat=True))
+        self.assertEqual(steps[2:], ["in_implementation", "realised"])
+        [message] = mail.outbox
+        self.assertIn("lautet jetzt: umgesetzt.", message.body)
+
+    def test_a_decision_that_is_rolled_back_tells_nobody(self) -> None:
+        idea = make_idea(status=Idea.Status.IN_REVIEW, author=self.citizen)
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True), self.assertRaises(RuntimeError), transaction.atomic():
+            decision = Decision(decided_on=date(2025, 1, 10), body="Rat")
+            decide(project=Project(title="X"), decision=decision, ideas=[idea], by=self.team)
+            raise RuntimeError("undone")
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(idea.status_changes.exists())
 
     def test_declined_ideas_cannot_become_projects(self) -> None:
         declined = make_idea(status=Idea.Status.DECLINED)
@@ -314,7 +351,7 @@ class OverviewTests(EnglishTestCase):
         self.assertEqual(counts[0], counts[1])
 
     def test_the_project_page_needs_the_same_queries_with_more_of_everything(self) -> None:
-        from core.testing import make_user
+        from installation.testing import make_user
 
         project = make_project(title="Viel drin")
 
@@ -373,7 +410,7 @@ class OverviewTests(EnglishTestCase):
 
 class RoadmapBuildTests(EnglishTestCase):
     def test_lanes_bars_and_diamonds_for_projects_in_two_fields_and_none(self) -> None:
-        from core.testing import make_field
+        from installation.testing import make_field
         from projects.roadmap import build_roadmap
 
         second = make_field(strategy=self.strategy, title="Digitaler Arbeitsplatz <intern>", position=5)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.importing import import_measures, parse_measures

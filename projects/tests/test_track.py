@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from projects.models import LogEntry, Milestone, Project
 from projects.tests.test_projects import make_project
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from core.testing import ALL, INTERNAL, TEAM, BaseTestCase
+from installation.testing import ALL, INTERNAL, TEAM, BaseTestCase
 from reports.models import CouncilReport
 
 POST_ONLY: set[str] = set()

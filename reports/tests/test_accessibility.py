@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import reverse
 
 from accounts.models import User
-from core.testing_browser import AxeTestCase
+from installation.testing_browser import AxeTestCase
 from reports.models import CouncilReport
 from reports.services import report_build
 

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from django.utils import translation
 from openpyxl import load_workbook
 
-from core.testing import BaseTestCase, make_field
+from installation.testing import BaseTestCase, make_field
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.models import Kpi, LogEntry, Measurement, Milestone, Project

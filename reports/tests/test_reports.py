@@ -10,7 +10,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.models import Kpi, LogEntry, Measurement, Milestone, Project

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from core.testing import make_user
+from installation.testing import make_user
 from reports.models import CouncilReport
 from reports.tasks import LOST_MESSAGE, build_report, fail_stale_reports
 

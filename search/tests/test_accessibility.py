@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from accounts.models import User
-from core.testing_browser import AxeTestCase
+from installation.testing_browser import AxeTestCase
 
 
 class SearchAccessibilityTests(AxeTestCase):

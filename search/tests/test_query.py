@@ -1,8 +1,8 @@
 from django.test import SimpleTestCase
 
+from core.text import stem_text, stems
 from search.backends import PostgresBackend, SqliteBackend, excerpt, highlight, marked_html
 from search.query import MAX_CHARS, MAX_WORDS, Term, parse, words_of
-from search.text import stem_text, stems
 
 
 class QueryParsingTests(SimpleTestCase):

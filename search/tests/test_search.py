@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_field, make_goal, make_idea
 from ideas.models import Idea, Moderation
+from installation.testing import BaseTestCase, make_field, make_goal, make_idea
 from projects.models import Project
 from search.backends import Filters
 from search.engine import CANDIDATES, run_search

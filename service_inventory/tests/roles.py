@@ -1,7 +1,7 @@
 """This app's rows of the authorisation matrix (collected by core/tests/test_roles.py)."""
 
-from core.testing import ALL, INTERNAL, TEAM, BaseTestCase
 from ideas.models import Idea
+from installation.testing import ALL, INTERNAL, TEAM, BaseTestCase
 from service_inventory.testing import make_local, make_ozg, make_service
 
 # URL names that only accept POST (a GET answers 302 or 405).
@@ -9,7 +9,7 @@ POST_ONLY: set[str] = {"services:backlog_remove"}
 
 
 def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
-    """URL name → (personas that may open it, URL kwargs); see core.testing for the persona groups."""
+    """URL name → (personas that may open it, URL kwargs); see installation.testing for the persona groups."""
     service = make_service(ozg=make_ozg(), name="Matrix-Leistung")
     local = make_local(service=service, unit=case.unit, level=1, online_url="https://example.org/matrix")
     idea = Idea.objects.create(title="Matrix-Backlog", description="x", moderation="published")

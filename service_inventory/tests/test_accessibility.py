@@ -1,7 +1,7 @@
 """axe WCAG 2.1 AA on the inventory pages, in German and English, with the demo's full catalogue."""
 
 from accounts.models import User
-from core.testing_browser import AxeTestCase
+from installation.testing_browser import AxeTestCase
 from service_inventory.models import LocalService
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from auditlog.models import LogEntry as AuditEntry
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_idea, make_unit
+from installation.testing import BaseTestCase, make_idea, make_unit
 from projects.models import Project
 from service_inventory.models import LevelChange
 from service_inventory.testing import make_local, make_ozg, make_service

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from municipality.models import Municipality
 from service_inventory.applicability import Scope, classify, scopes_for
 from service_inventory.catalogue import import_catalogue, read_catalogue

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.testing import BaseTestCase, make_idea, make_unit, make_user
+from installation.testing import BaseTestCase, make_idea, make_unit, make_user
 from projects.models import Project
 from service_inventory import charts
 from service_inventory.models import LevelChange, LocalService

@@ -1,4 +1,4 @@
-from core.testing import BaseTestCase
+from installation.testing import BaseTestCase
 from strategy.models import Strategy
 
 

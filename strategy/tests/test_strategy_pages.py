@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.testing import BaseTestCase, make_field, make_goal
+from installation.testing import BaseTestCase, make_field, make_goal
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
 
 

@@ -15,7 +15,7 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import make_survey, make_user
+from installation.testing import make_survey, make_user
 from surveys.models import Answer, Invitation, Participation, Response, Survey
 from surveys.services import RANDOM_IDS, GivenAnswer, SurveyError, browser_key, respondent_key, submit_response
 from surveys.tests.test_surveys import EnglishTestCase, answer_data

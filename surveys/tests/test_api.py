@@ -2,7 +2,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
-from core.testing import BaseTestCase, make_survey
+from installation.testing import BaseTestCase, make_survey
 from participation.models import Stakeholder
 from surveys.models import Survey
 from surveys.services import GivenAnswer, respondent_key, submit_response

@@ -1,6 +1,6 @@
 from accounts.privacy import personal_data
 from accounts.services import user_erase
-from core.testing import BaseTestCase, make_survey
+from installation.testing import BaseTestCase, make_survey
 from projects.models import LogEntry, Project
 from surveys.models import Participation, Response, Survey
 from surveys.services import GivenAnswer, respondent_key, submit_response

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.testing import BaseTestCase, make_survey
 from ideas.models import Idea
+from installation.testing import BaseTestCase, make_survey
 from participation.models import Stakeholder
 from surveys.models import Answer, Invitation, Participation, Question, Response, Survey
 from surveys.services import GivenAnswer, SurveyError, respondent_key, submit_response

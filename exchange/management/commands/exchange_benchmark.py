@@ -35,7 +35,7 @@ class Command(BaseCommand):
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         server = subprocess.Popen(  # noqa: S603 - our own module
-            [sys.executable, "-m", "bench.peer_server", str(port), str(peers), str(items)],
+            [sys.executable, "-m", "exchange.peer_server", str(port), str(peers), str(items)],
             cwd=settings.BASE_DIR,
             stdout=subprocess.PIPE,
             text=True,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.similarity import embed_threads, get_embedder
 from exchange.similar import index_size, pending, received_embed_pending
-from ideas.embeddings import embed_threads, get_embedder
 
 
 class Command(BaseCommand):

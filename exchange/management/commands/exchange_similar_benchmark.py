@@ -18,11 +18,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 from django.utils import timezone
 
-from bench.measure import percentile
-from core.generator import ACTIONS, REASONS, SUBJECTS
+from core.benchmarking import percentile
+from core.sample_text import ACTIONS, REASONS, SUBJECTS
+from core.similarity import DIMENSIONS, embed_threads, get_embedder
 from exchange import similar
 from exchange.models import Peer, ReceivedItem
-from ideas.embeddings import DIMENSIONS, embed_threads, get_embedder
 
 URL = "https://etappe-similar-benchmark.invalid"
 QUERIES = [
@@ -116,7 +116,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             similar._index.scores(np.zeros(DIMENSIONS, dtype=np.float32))
             merge = (time.perf_counter() - started) * 1000
-        cold, warm = [], []
+        cold: list[float] = []
+        warm: list[float] = []
         for run in range(runs):
             text = QUERIES[run % len(QUERIES)]
             similar._query_vector.cache_clear()

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ideas.embeddings import embed_threads, get_embedder
+from core.similarity import embed_threads, get_embedder
 from ideas.models import Idea
 from ideas.services import EMBED_BATCH, ideas_embed_later, ideas_embed_missing
 
