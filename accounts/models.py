@@ -45,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=150)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.CITIZEN)
     units: models.ManyToManyField["OrgUnit", "Membership"] = models.ManyToManyField(
         "OrgUnit",
         through="Membership",

@@ -63,7 +63,7 @@ def client_address(request: HttpRequest) -> str:
     trust = _trust(setting if isinstance(setting, int) else tuple(setting))
     if not trust:
         return str(remote)
-    forwarded = [item for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if item.strip()]
+    forwarded = [item for item in request.headers.get("x-forwarded-for", "").split(",") if item.strip()]
     if isinstance(trust, int):
         if len(forwarded) < trust:
             return str(remote)

@@ -95,7 +95,7 @@ class Idea(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
     moderation = models.CharField(
-        _("moderation"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING, db_index=True
+        _("moderation"), max_length=20, choices=Moderation, default=Moderation.PENDING, db_index=True
     )
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     merged_into = models.ForeignKey(
@@ -240,7 +240,7 @@ class Comment(models.Model):
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments")
     text = models.TextField(_("comment"), max_length=COMMENT_MAX)
-    moderation = models.CharField(max_length=20, choices=Moderation.choices, default=Moderation.PENDING, db_index=True)
+    moderation = models.CharField(max_length=20, choices=Moderation, default=Moderation.PENDING, db_index=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -40,9 +40,9 @@ class ScaledCriterion(models.Model):
     scale_max = models.PositiveSmallIntegerField(
         _("highest value"), default=5, validators=[MinValueValidator(1), MaxValueValidator(SCALE_LIMIT)]
     )
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction, default=Direction.HIGHER)
     matrix_axis = models.CharField(
-        _("in the effort–impact matrix"), max_length=10, choices=MatrixAxis.choices, default="", blank=True
+        _("in the effort–impact matrix"), max_length=10, choices=MatrixAxis, default="", blank=True
     )
     derived = models.BooleanField(
         _("derived from participation"),

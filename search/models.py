@@ -27,7 +27,7 @@ class Document(models.Model):
     status = models.CharField(_("status"), max_length=30, blank=True)
     # ",3,7," – the ids of the fields of action, comma-framed so a LIKE finds one exactly.
     field_ids = models.CharField(_("fields of action"), max_length=300, blank=True)
-    audience = models.CharField(_("visible to"), max_length=10, choices=Audience.choices)
+    audience = models.CharField(_("visible to"), max_length=10, choices=Audience)
     date = models.DateTimeField(_("date"), null=True, blank=True)
     # Snowball stems for SQLite's FTS5 table; empty on PostgreSQL, which stems by itself.
     title_stems = models.TextField(blank=True, editable=False)

@@ -174,7 +174,7 @@ class LocalService(models.Model):
     )
     level = models.PositiveSmallIntegerField(
         _("current maturity level"),
-        choices=Level.choices,
+        choices=Level,
         default=Level.OFFLINE,
         validators=[MaxValueValidator(4)],
         db_index=True,
@@ -187,7 +187,7 @@ class LocalService(models.Model):
     )
     cases_per_year = models.PositiveIntegerField(_("cases per year"), null=True, blank=True)
     target_level = models.PositiveSmallIntegerField(
-        _("target level"), choices=Level.choices, null=True, blank=True, validators=[MaxValueValidator(4)]
+        _("target level"), choices=Level, null=True, blank=True, validators=[MaxValueValidator(4)]
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     pain_points = models.TextField(
@@ -263,7 +263,7 @@ class LevelChange(models.Model):
     """One dated change of a service's maturity level: the history behind "progress over time"."""
 
     local = models.ForeignKey(LocalService, on_delete=models.CASCADE, related_name="level_changes")
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, validators=[MaxValueValidator(4)])
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level, validators=[MaxValueValidator(4)])
     changed_on = models.DateField(_("since"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

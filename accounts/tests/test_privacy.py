@@ -87,7 +87,7 @@ class DataExportTests(BaseTestCase):
         self.client.post(
             reverse("accounts:login"),
             {"username": "citizen@example.org", "password": PASSWORD},
-            HTTP_USER_AGENT="Mein Browser/1.0",
+            headers={"user-agent": "Mein Browser/1.0"},
             REMOTE_ADDR="192.0.2.7",
         )
         self.client.logout()

@@ -88,7 +88,7 @@ class NulWithoutTokenTests(BaseTestCase):
             "/api/v1/reports",
             json.dumps({"title": NUL, "period_start": "2025-01-01", "period_end": "2025-12-31"}),
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
+            headers={"authorization": f"Bearer {raw}"},
         )
         self.assertIn(response.status_code, (401, 403, 422))
 
@@ -108,7 +108,7 @@ class StrictJsonBodyTests(BaseTestCase):
         ]
         for body in bodies:
             response = self.client.post(
-                "/api/v1/reports", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+                "/api/v1/reports", body, content_type="application/json", headers={"authorization": f"Bearer {raw}"}
             )
             self.assertEqual(response.status_code, 400, body[:90])
             self.assertIn("message", response.json())

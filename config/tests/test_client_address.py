@@ -118,8 +118,7 @@ class LoginLockBehindProxyTests(BaseTestCase):
             reverse("accounts:profile"),
             {"full_name": "Ada Admin-Neu"},
             REMOTE_ADDR=PROXY,
-            HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7",
-            HTTP_X_FORWARDED_PORT="4444",
+            headers={"x-forwarded-for": "198.51.100.1, 203.0.113.7", "x-forwarded-port": "4444"},
         )
         entry = LogEntry.objects.get_for_object(self.admin).latest("timestamp")
         self.assertEqual((entry.remote_addr, entry.remote_port), ("203.0.113.7", None))

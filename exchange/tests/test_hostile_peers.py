@@ -131,7 +131,7 @@ class MalformedDocumentTests(PeerTestCase):
                 failures = self.peer.failures
                 self.serve_raw(body)
                 response = self.client.post(
-                    reverse("exchange:peer_sync", args=[self.peer.pk]), HTTP_ACCEPT_LANGUAGE="en"
+                    reverse("exchange:peer_sync", args=[self.peer.pk]), headers={"accept-language": "en"}
                 )
                 self.assertRedirects(response, self.peer.get_absolute_url(), fetch_redirect_response=False)
                 self.peer.refresh_from_db()
@@ -423,7 +423,7 @@ class AddressTests(PeerTestCase):
             with self.subTest(status=status, body=body):
                 self.responder.json(body, status=status, Location=f"http://{secret}/")
                 response = self.client.post(
-                    reverse("exchange:peer_sync", args=[self.peer.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+                    reverse("exchange:peer_sync", args=[self.peer.pk]), follow=True, headers={"accept-language": "en"}
                 )
                 self.peer.refresh_from_db()
                 self.assertTrue(self.peer.last_error)

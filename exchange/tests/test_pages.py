@@ -89,10 +89,10 @@ class ExchangePageTests(BaseTestCase):
 
         idea = make_idea(title="Chatbot für Bürgeranfragen")
         for odd in ("²", "1e3", "-1", "9" * 40):
-            response = self.client.get(reverse("exchange:similar"), {"idea": odd}, HTTP_HX_REQUEST="true")
+            response = self.client.get(reverse("exchange:similar"), {"idea": odd}, headers={"hx-request": "true"})
             self.assertEqual(response.status_code, 200, odd)
         for _ in range(SIMILAR_LIMIT[0] - 4):
-            self.client.get(reverse("exchange:similar"), {"idea": idea.pk}, HTTP_HX_REQUEST="true")
+            self.client.get(reverse("exchange:similar"), {"idea": idea.pk}, headers={"hx-request": "true"})
         limited = self.client.get(reverse("exchange:similar"), {"idea": idea.pk}, HTTP_HX_REQUEST="true", **EN)
         self.assertContains(limited, "Too many look-ups", status_code=429)
         self.login(self.citizen)  # people with an account are not counted

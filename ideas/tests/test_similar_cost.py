@@ -91,7 +91,9 @@ class SimilarCostTests(BaseTestCase):
         with mock.patch.object(similarity, "embed_query", return_value=None):
             for _ in range(SIMILAR_LIMIT[0]):
                 self.assertEqual(self.client.get(reverse("ideas:similar"), {"title": "Parkausweis"}).status_code, 200)
-            response = self.client.get(reverse("ideas:similar"), {"title": "Parkausweis"}, HTTP_ACCEPT_LANGUAGE="en")
+            response = self.client.get(
+                reverse("ideas:similar"), {"title": "Parkausweis"}, headers={"accept-language": "en"}
+            )
             self.assertEqual(response.status_code, 429)
             self.assertContains(response, "Please wait a minute", status_code=429)
             api = self.client.get("/api/v1/ideas/similar", {"text": "Parkausweis"})
@@ -112,7 +114,7 @@ class ExportLimitTests(BaseTestCase):
         for index in range(EXPORT_LIMIT[0]):
             url = reverse("ideas:export_xlsx" if index % 2 else "ideas:export_csv")
             self.assertEqual(self.client.get(url).status_code, 200)
-        response = self.client.get(reverse("ideas:export_csv"), HTTP_ACCEPT_LANGUAGE="en")
+        response = self.client.get(reverse("ideas:export_csv"), headers={"accept-language": "en"})
         self.assertEqual(response.status_code, 429)
         self.assertIn(b"Too many exports", response.content)
         self.assertEqual(self.client.get(reverse("ideas:export_csv"), REMOTE_ADDR="192.0.2.8").status_code, 200)

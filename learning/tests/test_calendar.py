@@ -205,7 +205,8 @@ class ConfirmationMailTests(BaseTestCase):
         _, token = ApiToken.issue(user=self.staff, name="Kalender")
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
-                f"/api/v1/learning/sessions/{self.session.pk}/registration", HTTP_AUTHORIZATION=f"Bearer {token}"
+                f"/api/v1/learning/sessions/{self.session.pk}/registration",
+                headers={"authorization": f"Bearer {token}"},
             )
         self.assertEqual(response.status_code, 201)
         [message] = mail.outbox

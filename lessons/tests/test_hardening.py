@@ -47,10 +47,10 @@ class InternalProjectTests(BaseTestCase):
         by_project = self.client.get("/api/v1/lessons", {"project_id": self.project.pk}).json()["items"]
         self.assertEqual(by_project, [])  # nor can the public tell which lessons are about it
         _, raw = ApiToken.issue(user=self.staff, name="t")
-        answer = self.client.get(f"/api/v1/lessons/{self.lesson.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+        answer = self.client.get(f"/api/v1/lessons/{self.lesson.pk}", headers={"authorization": f"Bearer {raw}"}).json()
         self.assertEqual(answer["project_id"], self.project.pk)
         by_project = self.client.get(
-            "/api/v1/lessons", {"project_id": self.project.pk}, HTTP_AUTHORIZATION=f"Bearer {raw}"
+            "/api/v1/lessons", {"project_id": self.project.pk}, headers={"authorization": f"Bearer {raw}"}
         ).json()["items"]
         self.assertEqual([row["id"] for row in by_project], [self.lesson.pk])
 
@@ -188,7 +188,7 @@ class OddTitleReviewTests(BaseTestCase):
         _, raw = ApiToken.issue(user=self.staff, name="t")
         payload = {"title": "Zwei\r\nZeilen", "scope": "strategy", "context": "Kontext"}
         response = self.client.post(
-            "/api/v1/lessons", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            "/api/v1/lessons", payload, content_type="application/json", headers={"authorization": f"Bearer {raw}"}
         )
         self.assertEqual(response.status_code, 422)
         self.assertIn("title", response.json()["message"])

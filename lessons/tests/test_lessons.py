@@ -63,7 +63,7 @@ class VisibilityTests(BaseTestCase):
         auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
         titles = {row["title"] for row in self.client.get("/api/v1/lessons", **auth).json()["items"]}
         self.assertEqual(titles, {"Öffentliche Lehre", "Geteilte Lehre", "Interne Lehre", "Entwurf von Sam"})
-        self.assertEqual(self.client.get("/api/v1/lessons", HTTP_AUTHORIZATION="Bearer wrong").status_code, 401)
+        self.assertEqual(self.client.get("/api/v1/lessons", headers={"authorization": "Bearer wrong"}).status_code, 401)
 
     def test_search_shows_each_person_only_the_lessons_they_may_read(self) -> None:
         expected = {

@@ -92,7 +92,7 @@ class TrackTests(BaseTestCase):
             response = self.client.get(url)
             self.assertContains(response, RUNNING_DE)
             self.assertContains(response, ON_TRACK_DE)
-            self.assertContains(self.client.get(url, HTTP_ACCEPT_LANGUAGE="en"), ON_TRACK_EN)
+            self.assertContains(self.client.get(url, headers={"accept-language": "en"}), ON_TRACK_EN)
         since = self.client.get(reverse("projects:since"))
         self.assertEqual((since.context["on_track"], since.context["active"]), (2, 6))
         self.assertContains(since, f"{reverse('projects:list')}?track=on_track")

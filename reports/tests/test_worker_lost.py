@@ -108,7 +108,7 @@ class KilledWorkerTests(TransactionTestCase):
         with mock.patch("axes.signals.AxesProxyHandler.user_logged_in"):
             self.client.force_login(user)
         with override_settings(ETAPPE_TASK_LEASE_SECONDS=LEASE):
-            page = self.client.get(reverse("reports:detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en")
+            page = self.client.get(reverse("reports:detail", args=[report.pk]), headers={"accept-language": "en"})
         self.assertContains(page, "background worker building this report was interrupted")
         report.refresh_from_db()
         self.assertEqual((report.state, report.progress), ("failed", 100))
