@@ -96,8 +96,10 @@ def lexical_scores(text: str, *, exclude_id: int | None = None) -> dict[int, flo
     query = stems_of(text)
     if not query:
         return {}
-    # The longest stems are the most specific; eight of them keep the candidate query cheap.
-    probe = sorted(query, key=len, reverse=True)[:8]
+    # The longest stems are the most specific; eight of them keep the candidate query cheap. Stems of
+    # equal length in alphabetical order, so the same text always probes the same stems (a set's own
+    # order changes with every interpreter start).
+    probe = sorted(query, key=lambda stem: (-len(stem), stem))[:8]
     condition = Q()
     for stem in probe:
         condition |= Q(search_stems__contains=stem)

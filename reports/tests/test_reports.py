@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import ApiToken
@@ -68,7 +68,7 @@ class ContentTests(BaseTestCase):
         with set_actor(self.team):
             project.status = Project.Status.STOPPED
             project.save()
-        today = project.created_at.date()
+        today = timezone.localdate(project.created_at)  # the report counts days in local time
         with translation.override("de"):
             content = gather(title="B", start=today, end=today, include_internal=True)
         self.assertEqual([(c.project, c.after) for c in content.status_changes], [("Statuswechsel", "eingestellt")])
