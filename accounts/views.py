@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -30,6 +32,7 @@ from accounts.privacy import personal_data
 from accounts.services import registration_email, registration_request, user_erase, user_register
 from core import ratelimit
 from core.access import require
+from core.http import AuthenticatedHttpRequest
 
 # Failed logins from one address (all accounts together) before further attempts are refused
 # without checking the password: django-axes locks an address *and account* pair, so someone
@@ -122,7 +125,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -135,7 +138,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def data_export(request: HttpRequest) -> JsonResponse:
+def data_export(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Everything the platform holds about the logged-in person, as a JSON download."""
     response = JsonResponse(
         personal_data(request.user),
@@ -149,7 +152,7 @@ def data_export(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @never_cache
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET explains and asks for the password; POST with the right password deletes."""
     allowed = can_delete_own_account(request.user)
     form = DeleteAccountForm(request.POST or None, user=request.user, request=request)
@@ -163,7 +166,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_use_api_tokens(request.user))
     form = ApiTokenForm(request.POST or None)
     new_key = None
@@ -178,7 +181,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = access_token_by_owner(request.user, pk)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -186,13 +189,23 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:tokens")
 
 
+@dataclass
+class UnitNode:
+    """A unit in the organisation tree, with its subunits."""
+
+    unit: OrgUnit
+    children: list["UnitNode"] = field(default_factory=list)
+
+
 @login_required
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_organisation(request.user))
     units = list(OrgUnit.objects.prefetch_related("memberships__user"))
-    children: dict[int | None, list[OrgUnit]] = {}
+    nodes = {unit.pk: UnitNode(unit) for unit in units}
+    roots: list[UnitNode] = []
     for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-    for unit in units:
-        unit.child_units = children.get(unit.pk, [])
-    return render(request, "accounts/organisation.html", {"roots": children.get(None, [])})
+        if unit.parent_id is None:
+            roots.append(nodes[unit.pk])
+        elif unit.parent_id in nodes:
+            nodes[unit.parent_id].children.append(nodes[unit.pk])
+    return render(request, "accounts/organisation.html", {"roots": roots})

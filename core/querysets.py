@@ -11,7 +11,7 @@ from typing import ClassVar, Self, TypeVar
 from django.db import models
 from django.db.models import Q
 
-_M = TypeVar("_M", bound=models.Model)
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 
 class ListQuerySet(models.QuerySet[_M]):

@@ -5,7 +5,7 @@ municipality chose to publish.
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,7 @@ def parse_cursor(value: str) -> tuple[datetime, int] | None:
     except ValueError:
         return None
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.UTC)
+        moment = timezone.make_aware(moment, UTC)
     return moment, int(after) if after.isdigit() and len(after) < 12 else 0
 
 

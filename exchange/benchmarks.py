@@ -4,6 +4,8 @@ The sync of many peers has its own command (`manage.py exchange_benchmark`), bec
 loopback server playing the peers.
 """
 
+from functools import partial
+
 from django.db import connection
 from django.test import Client
 
@@ -43,7 +45,7 @@ def benchmark_results(*, runs: int) -> list[Result]:
     if received:
         timings = []
         for query in QUERIES:
-            timings += time_calls(lambda q=query: list(search_received(q)[:20]), max(runs // len(QUERIES), 3))
+            timings += time_calls(partial(_first_hits, query), max(runs // len(QUERIES), 3))
         target = 100 if connection.vendor == "postgresql" else None
         results.append(
             Result(
@@ -62,12 +64,16 @@ def benchmark_results(*, runs: int) -> list[Result]:
     return results
 
 
+def _first_hits(query: str) -> list:
+    return list(search_received(query)[:20])
+
+
 def _similar_panel(received: int, runs: int) -> Result:
     """ "Who has done this before?" for a typed text (query vectors cached, as on a page viewed again)."""
     embedded = ReceivedItem.objects.filter(embedding__isnull=False).count()
     timings = []
     for query in QUERIES:
-        timings += time_calls(lambda q=query: similar_items(q), max(runs // len(QUERIES), 3))
+        timings += time_calls(partial(similar_items, query), max(runs // len(QUERIES), 3))
     return Result(
         f"who has done this before?, {received:,} received items, {embedded:,} with vectors",
         round(sorted(timings)[len(timings) // 2], 1),

@@ -6,7 +6,6 @@ compatible changes. Project status codes also carry the IATI activity status
 (1 pipeline … 6 suspended) so the documents can be mapped onto that standard.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -132,7 +131,8 @@ def projects_data(projects: list[Project]) -> dict[int, dict[str, Any]]:
 def _service_keys(project_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
     """OZG-IDs and LeiKa keys of the services a project touches, when the service inventory links them."""
     try:
-        from service_inventory.exchange import service_keys_for_projects
+        # An optional hook: the service inventory does not provide it (yet), so no keys are sent.
+        from service_inventory.exchange import service_keys_for_projects  # type: ignore[import-not-found]
     except ImportError:
         return {}
     return service_keys_for_projects(project_ids)
@@ -179,9 +179,8 @@ def shared_ids() -> dict[str, set[int]]:
 
 
 def build(kind: str, ids: list[int]) -> dict[int, dict[str, Any]]:
-    objects = defaultdict(list)
     if kind == "project":
         return projects_data(list(Project.objects.filter(pk__in=ids)))
     if kind == "lesson":
         return lessons_data(list(Lesson.objects.filter(pk__in=ids)))
-    return dict(objects)
+    return {}

@@ -38,12 +38,11 @@ def publications_refresh(kind: str | None = None, ids: Iterable[int] | None = No
     key = installation_key()
     changed = 0
     for each in kinds:
-        wanted = (
+        wanted = sorted(
             set(ids)
             if ids is not None
             else shared[each] | set(Publication.objects.filter(kind=each).values_list("local_id", flat=True))
         )
-        wanted = sorted(wanted)
         for start in range(0, len(wanted), BATCH):
             changed += _refresh_batch(each, wanted[start : start + BATCH], shared[each], key)
     return changed

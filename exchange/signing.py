@@ -33,7 +33,10 @@ def installation_key() -> InstallationKey:
                 private_key=raw_private, public_key=base64.b64encode(raw_public).decode()
             )
     except IntegrityError:  # created by a concurrent request meanwhile
-        return InstallationKey.objects.order_by("pk").first()
+        key = InstallationKey.objects.order_by("pk").first()
+        if key is None:  # not that: the error had another cause
+            raise
+        return key
 
 
 def sign(payload: Any, key: InstallationKey | None = None) -> str:

@@ -259,7 +259,7 @@ class _ReceivedIndex:
         version = self._current_version()
         with self._lock:
             if version != self._version:
-                if self._needs_rebuild(self._version, version):
+                if self._version is None or self._needs_rebuild(self._version, version):
                     self._rebuild(version[1])
                 else:
                     self._merge_newer(self._version[0], version[1])
@@ -286,7 +286,8 @@ def semantic_scores(text: str, *, top: int = SEMANTIC_TOP) -> tuple[dict[int, fl
     embedder = get_embedder()
     if embedder is None:
         return {}, np.zeros(0, dtype=np.int64)
-    ids, cosines = _index.scores(_query_vector(text, embedder))
+    # The model is hashable (by identity), but core.similarity.Embedder does not declare __hash__.
+    ids, cosines = _index.scores(_query_vector(text, embedder))  # type: ignore[arg-type]
     if not len(ids):
         return {}, ids
     scores = dense_deviations(cosines)

@@ -2,8 +2,9 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.editing import delete_view
-from core.http import HtmxHttpRequest
+from core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from core.ratelimit import allow
 from exchange.forms import ExchangeSearchForm, FollowForm, PeerForm
 from exchange.models import Follow, Peer, ReceivedItem
@@ -54,7 +55,7 @@ def exchange_index(request: HttpRequest) -> HttpResponse:
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_item(request.user, pk)
-    related = []
+    related: QuerySet[ReceivedItem] | list[ReceivedItem] = []
     if item.kind == "project":
         related = ReceivedItem.objects.current().filter(peer=item.peer, document__project_uid=item.uid)[:20]
     context = {
@@ -70,7 +71,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
+def item_adopt_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_adopt(request.user))
     item = access_item(request.user, pk)
     idea = item_adopt(item=item, by=request.user)
@@ -101,7 +102,8 @@ def similar_panel(request: HtmxHttpRequest) -> HttpResponse:
         request, scope="exchange-similar", limit=SIMILAR_LIMIT[0], window_seconds=SIMILAR_LIMIT[1]
     ):
         return render(request, template, {"items": [], "subject": None, "limited": True}, status=429)
-    text, subject = "", None
+    text = ""
+    subject: Idea | Project | None = None
     if NUMBER.fullmatch(request.GET.get("idea", "")):
         subject = get_object_or_404(Idea.objects.visible_to(request.user), pk=request.GET["idea"])
         text = f"{subject.title} {subject.description[:300]}"
@@ -113,11 +115,12 @@ def similar_panel(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-def peer_list(request: HttpRequest) -> HttpResponse:
+def peer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_peers(request.user))
     form = PeerForm(request.POST or None) if can_manage_peers(request.user) else None
     if request.method == "POST":
-        require(form is not None)
+        if form is None:  # what require() refuses: only who may manage peers may add one
+            raise PermissionDenied
         if form.is_valid():
             try:
                 peer = peer_add(url=form.cleaned_data["url"], by=request.user)
@@ -135,7 +138,7 @@ def peer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def peer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     peer = access_peer(request.user, pk)
     items = Paginator(peer.items.current(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -147,7 +150,7 @@ def peer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def peer_sync(request: HttpRequest, pk: int) -> HttpResponse:
+def peer_sync(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_peers(request.user))
     peer = access_peer(request.user, pk)
     outcome = sync_peers([peer])[0]
@@ -164,7 +167,7 @@ def peer_sync(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def peer_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def peer_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_peers(request.user))
     peer = access_peer(request.user, pk)
     peer.active = not peer.active
@@ -184,7 +187,7 @@ peer_delete = delete_view(
 
 
 @login_required
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the municipalities and topics one follows have done lately."""
     require(can_follow(request.user))
     follows = list(Follow.objects.filter(user=request.user))
@@ -201,7 +204,7 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_view(request: HttpRequest) -> HttpResponse:
+def follow_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_follow(request.user))
     form = FollowForm(request.POST)
     if form.is_valid():
@@ -216,7 +219,7 @@ def follow_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def unfollow_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unfollow_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     Follow.objects.filter(user=request.user, pk=pk).delete()
     messages.success(request, _("You no longer follow it."))
     return redirect("exchange:activity")

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from accounts.api import StaffTokenAuth, TokenRequest
 from config.pagination import Pagination
 from core.ratelimit import allow
-from ideas.models import Comment, Idea
+from ideas.models import Comment, CommentQuerySet, Idea, IdeaQuerySet
 from ideas.permissions import supportable_ideas
 from ideas.services import idea_support_in
 from ideas.similarity import QUERY_CHARS, SIMILAR_LIMIT, similar_ideas
@@ -81,7 +81,7 @@ class SupportOut(Schema):
 
 @router.get("/ideas", response=list[IdeaOut], summary="Published ideas, newest first")
 @paginate(Pagination)
-def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> list:
+def idea_list(request: HttpRequest, filters: Query[IdeaFilters]) -> IdeaQuerySet:
     ideas = Idea.objects.public().filter_by(
         status=filters.status or "", source=filters.source or "", field_of_action=filters.field_of_action
     )
@@ -109,7 +109,7 @@ def idea_detail(request: HttpRequest, idea_id: int) -> Idea:
 
 @router.get("/ideas/{idea_id}/comments", response=list[CommentOut], summary="Published comments of an idea")
 @paginate(Pagination)
-def idea_comments(request: HttpRequest, idea_id: int) -> list:
+def idea_comments(request: HttpRequest, idea_id: int) -> CommentQuerySet:
     idea = get_object_or_404(Idea.objects.public(), pk=idea_id)
     return Comment.objects.public().filter(idea=idea).order_by("created_at", "pk")
 

@@ -1,5 +1,6 @@
 import re
 import secrets
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,13 +31,15 @@ class SubmissionTokenMixin(forms.Form):
         if not self.has_token:
             token = secrets.token_urlsafe(24)
             if self.is_bound:
-                self.data = self.data.copy()
-                self.data[key] = token
+                # A QueryDict (the request's POST) or a dict: both are dicts and copy mutably.
+                data = self.data.copy() if isinstance(self.data, dict) else dict(self.data)
+                data[key] = token
+                self.data = data
             else:
                 self.initial["submission"] = token
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data  # a parent's clean() may return None
         if self.is_bound and not self.has_token:
             raise forms.ValidationError(self.resend_message)
         return cleaned
@@ -68,8 +71,10 @@ class IdeaForm(SubmissionTokenMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field_of_action"].queryset = FieldOfAction.objects.order_by("position", "title")
-        self.fields["field_of_action"].empty_label = _("– not sure –")
+        cast(forms.ModelChoiceField, self.fields["field_of_action"]).queryset = FieldOfAction.objects.order_by(
+            "position", "title"
+        )
+        cast(forms.ModelChoiceField, self.fields["field_of_action"]).empty_label = _("– not sure –")
 
 
 class StaffIdeaForm(IdeaForm):
@@ -116,7 +121,9 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args, idea: Idea, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS.get(idea.status, set())
-        self.fields["to_status"].choices = [(value, label) for value, label in Idea.Status.choices if value in allowed]
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = [
+            (value, label) for value, label in Idea.Status.choices if value in allowed
+        ]
 
 
 class HideForm(forms.Form):
@@ -181,10 +188,12 @@ class IdeaFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("all")), *Idea.Status.choices]
-        self.fields["source"].choices = [("", _("all")), *Idea.Source.choices]
-        self.fields["field"].queryset = FieldOfAction.objects.order_by("position", "title")
-        self.fields["field"].empty_label = _("all")
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("all")), *Idea.Status.choices]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", _("all")), *Idea.Source.choices]
+        cast(forms.ModelChoiceField, self.fields["field"]).queryset = FieldOfAction.objects.order_by(
+            "position", "title"
+        )
+        cast(forms.ModelChoiceField, self.fields["field"]).empty_label = _("all")
 
 
 class ImportForm(forms.Form):

@@ -288,5 +288,5 @@ class Report(models.Model):
         return self.reason[:60]
 
     @property
-    def target(self) -> "Idea | Comment":
-        return self.idea or self.comment
+    def target(self) -> "Idea | Comment | None":
+        return self.idea or self.comment  # one of them once saved (report_names_one_thing)

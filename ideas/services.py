@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import AnyUser, User
 from core.links import absolute_url
 from core.mail import send_after_commit, send_now
 from core.similarity import TextVectors, embed_in_batches
@@ -45,7 +45,7 @@ def earlier_submission(token: str) -> Idea | None:
 def _notify_author(
     idea: Idea, subject: str, template: str, context: dict, *, send: Callable[..., None] = send_now
 ) -> None:
-    address = idea.author.email if idea.author_id else idea.author_email
+    address = idea.author.email if idea.author is not None else idea.author_email
     if not address:
         return
     body = render_to_string(template, {"idea": idea, "idea_url": absolute_url(idea), **context})
@@ -116,18 +116,18 @@ def _confirmation(token: str) -> dict | None:
 def idea_to_confirm(*, token: str) -> Idea | None:
     """The idea a confirmation link is for, unchanged (the page that asks to confirm it)."""
     data = _confirmation(token)
-    if data is None:
+    if data is None or data.get("idea") is None:
         return None
-    return Idea.objects.filter(pk=data.get("idea"), author_email=data.get("email")).first()
+    return Idea.objects.filter(pk=data["idea"], author_email=data.get("email")).first()
 
 
 def idea_confirm_email(*, token: str) -> Idea | None:
     """The anonymous submitter confirmed with the link (a POST): the idea moves on to moderation."""
     data = _confirmation(token)
-    if data is None:
+    if data is None or data.get("idea") is None:
         return None
     with transaction.atomic():
-        idea = Idea.objects.select_for_update().filter(pk=data.get("idea"), author_email=data.get("email")).first()
+        idea = Idea.objects.select_for_update().filter(pk=data["idea"], author_email=data.get("email")).first()
         if idea is not None and idea.moderation == Moderation.UNCONFIRMED:
             idea.moderation = Moderation.PENDING
             idea.save(update_fields=["moderation", "updated_at"])
@@ -217,7 +217,7 @@ def idea_support(*, idea: Idea, user: User) -> bool:
     Afterwards `idea.support_count` holds the count in the database.
     """
     outcome = idea_support_in(Idea.objects.all(), pk=idea.pk, user=user)
-    if not outcome.found:
+    if not outcome.found or outcome.count is None:  # found: the count is known
         raise Idea.DoesNotExist
     idea.support_count = outcome.count
     return outcome.added
@@ -245,7 +245,7 @@ def comment_add(*, idea: Idea, author: User, text: str, parent: Comment | None =
     return comment
 
 
-def report_create(*, target: Idea | Comment, reason: str, reporter: User | None) -> Report:
+def report_create(*, target: Idea | Comment, reason: str, reporter: AnyUser | None) -> Report:
     user = reporter if reporter is not None and reporter.is_authenticated else None
     if isinstance(target, Idea):
         return Report.objects.create(idea=target, reason=reason, reporter=user)

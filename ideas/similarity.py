@@ -103,12 +103,10 @@ def lexical_scores(text: str, *, exclude_id: int | None = None) -> dict[int, flo
     condition = Q()
     for stem in probe:
         condition |= Q(search_stems__contains=stem)
-    rows = (
-        Idea.objects.filter(_matchable() & condition)
-        .exclude(pk=exclude_id)
-        .order_by("-last_activity_at")
-        .values_list("pk", "search_stems")[:LEXICAL_CANDIDATES]
-    )
+    candidates = Idea.objects.filter(_matchable() & condition)
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    rows = candidates.order_by("-last_activity_at").values_list("pk", "search_stems")[:LEXICAL_CANDIDATES]
     scores = {}
     for pk, stems in rows:
         document = set(stems.split())
@@ -156,7 +154,8 @@ class _EmbeddingIndex:
             pointers.append(pointers[-1] + (len(sparse[0]) if sparse is not None else 0))
         self._ids = np.array(ids, dtype=np.int64)
         self._dense = np.vstack(dense) if dense else np.zeros((0, DIMENSIONS), dtype=np.float32)
-        width = get_embedder().sparse_dim if get_embedder() is not None else 0
+        embedder = get_embedder()
+        width = embedder.sparse_dim if embedder is not None else 0
         self._sparse = (
             csr_matrix((np.concatenate(values), np.concatenate(columns), np.array(pointers)), shape=(len(ids), width))
             if values and width
@@ -187,7 +186,7 @@ def stored_vectors(idea: Idea) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray
     """An idea's own vectors as the background task stored them, so matching it embeds nothing."""
     row = Idea.objects.filter(pk=idea.pk).values_list("embedding", "sparse_terms").first()
     dense = from_bytes(row[0]) if row else None
-    return None if dense is None else (dense, sparse_from_bytes(row[1]))
+    return None if row is None or dense is None else (dense, sparse_from_bytes(row[1]))
 
 
 @dataclass(frozen=True)

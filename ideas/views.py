@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.exports import dated_filename, table_response
-from core.http import HtmxHttpRequest
+from core.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest, HtmxHttpRequest
 from core.ratelimit import allow
 from core.text import stems_of
 from ideas import exports
@@ -35,7 +35,7 @@ from ideas.forms import (
     StaffIdeaForm,
     StatusChangeForm,
 )
-from ideas.importing import ideas_import, parse_ideas
+from ideas.importing import ImportResult, ideas_import, parse_ideas
 from ideas.models import Comment, Idea, Moderation, Report, Support
 from ideas.permissions import (
     access_comment,
@@ -254,14 +254,14 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def support(request: HttpRequest, pk: int) -> HttpResponse:
+def support(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponse:
     # The busiest write of the pool. Supporting checks, inserts and counts in one statement
     # (idea_support_in with the supportable ideas); only when the idea is not among them is it read,
     # to answer 404 (not visible to this person) or 403 (visible, e.g. one's own pending idea).
     withdraw = request.POST.get("action") == "withdraw"
     if can_support(request.user) and not withdraw:
         outcome = idea_support_in(supportable_ideas(), pk=pk, user=request.user)
-        if outcome.found:
+        if outcome.found and outcome.count is not None:  # found: the count is known
             idea = Idea(pk=pk, support_count=outcome.count)  # all the fragment and the redirect need
             return _support_answer(request, idea, has_supported=True)
     idea = get_object_or_404(
@@ -288,7 +288,7 @@ def _support_answer(request: HtmxHttpRequest, idea: Idea, *, has_supported: bool
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     idea = access_idea(request.user, pk)
     require(can_comment(request.user) and idea.is_public)
     form = CommentForm(request.POST)
@@ -345,7 +345,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def moderate(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     require(can_moderate(request.user))
     if kind not in ("idea", "comment"):
         raise Http404
@@ -370,7 +370,7 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     idea = access_idea_for_moderation(request.user, pk)
     form = StatusChangeForm(request.POST or None, idea=idea)
     if request.method == "POST" and form.is_valid():
@@ -405,7 +405,7 @@ def merge_target_search(duplicate: Idea, query: str) -> tuple[list[Idea], bool]:
 
 
 @login_required
-def merge(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponse:
     """Choose the idea to keep (similar ideas, or a search by title that works with and without
     JavaScript), give a reason, confirm, merge. Only moderators; only ideas that may be kept."""
     duplicate = access_idea_for_moderation(request.user, pk)
@@ -464,17 +464,17 @@ def idea_import(request: HttpRequest) -> HttpResponse:
         if path is None or not path.exists():
             messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
             return redirect("ideas:import")
-        result = parse_ideas(path.read_bytes())
-        if not result.ok:
-            return render(request, "ideas/import.html", {"form": ImportForm(), "result": result})
-        ideas = ideas_import(result=result, by=request.user)
+        parsed = parse_ideas(path.read_bytes())
+        if not parsed.ok:
+            return render(request, "ideas/import.html", {"form": ImportForm(), "result": parsed})
+        ideas = ideas_import(result=parsed, by=request.user)
         ideas_embed_later(ideas)
         path.unlink(missing_ok=True)
         del request.session["idea_import"]
         messages.success(request, _("%(count)d ideas were imported.") % {"count": len(ideas)})
         return redirect("ideas:list")
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result: ImportResult | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         result = parse_ideas(data)

@@ -6,10 +6,10 @@ is refused with 409 and the reason; feedback from someone who did not attend wit
 
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING, TypedDict
 
 from auditlog.context import set_actor
 from django.db.models import Count
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -23,9 +23,21 @@ from learning.models import LearningUnit, Registration, Session
 from learning.permissions import can_give_feedback, can_use_learning, visible_units
 from learning.services import LearningError, feedback_give, registration_cancel, registration_create
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 router = Router(tags=["learning"], auth=StaffTokenAuth())
 
-LearningFormat = Enum("LearningFormat", {value: value for value in LearningUnit.Format.values}, type=str)
+# The members come from the model's choices, which mypy cannot follow.
+LearningFormat = Enum(  # type: ignore[misc]
+    "LearningFormat", {value: value for value in LearningUnit.Format.values}, type=str
+)
+
+
+class Booked(TypedDict):
+    """What `_sessions` annotates a session with."""
+
+    booked: int
 
 
 def _check(request: TokenRequest) -> None:
@@ -79,7 +91,7 @@ class SessionOut(Schema):
         return obj.unit.title
 
     @staticmethod
-    def resolve_free(obj: Session) -> int:
+    def resolve_free(obj: "WithAnnotations[Session, Booked]") -> int:
         return max(0, obj.capacity - obj.booked)
 
 
@@ -127,7 +139,7 @@ def unit_detail(request: TokenRequest, unit_id: int) -> LearningUnit:
 
 @router.get("/learning/sessions", response=list[SessionOut], summary="Upcoming sessions (or past ones), by date")
 @paginate(Pagination)
-def session_list(request: HttpRequest, filters: Query[SessionFilters]) -> list:
+def session_list(request: TokenRequest, filters: Query[SessionFilters]) -> list:
     _check(request)
     now = timezone.now()
     sessions = _sessions(request)
@@ -141,7 +153,7 @@ def session_list(request: HttpRequest, filters: Query[SessionFilters]) -> list:
 
 
 @router.get("/learning/sessions/{session_id}", response=SessionOut, summary="One session with its free seats")
-def session_detail(request: HttpRequest, session_id: int) -> Session:
+def session_detail(request: TokenRequest, session_id: int) -> Session:
     _check(request)
     return get_object_or_404(_sessions(request), pk=session_id)
 

@@ -49,7 +49,7 @@ def validate_material(upload: UploadedFile) -> None:
             _("Files of this type cannot be uploaded. Allowed: %(types)s.")
             % {"types": ", ".join(sorted(MATERIAL_TYPES))}
         )
-    if upload.size > MAX_MATERIAL_BYTES:
+    if upload.size is None or upload.size > MAX_MATERIAL_BYTES:  # (an upload always has a size)
         raise ValidationError(_("The file is larger than 20 MB. Link to large videos instead."))
     upload.seek(0)
     head = upload.read(16)

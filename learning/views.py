@@ -4,7 +4,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.editing import confirm_delete_view, delete_view, save_form_view
+from core.http import AuthenticatedHttpRequest
 from learning.forms import AttendanceForm, CatalogueFilterForm, FeedbackForm, LearningUnitForm, SessionForm
 from learning.ical import session_filename, session_ics
 from learning.models import LearningUnit, Registration, Session
@@ -50,7 +51,7 @@ def _internal(request: HttpRequest) -> None:
 
 
 @login_required
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _internal(request)
     units = visible_units(request.user)
     topics = list(units.order_by("topic").values_list("topic", flat=True).distinct())
@@ -94,13 +95,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _internal(request)
     unit = access_unit(request.user, pk)
     now = timezone.now()
-    sessions = list(unit.sessions.annotate(booked=Count("registrations")).order_by("starts_at"))
-    for session in sessions:
-        session.free = session.capacity - session.booked
+    sessions = list(
+        unit.sessions.annotate(booked=Count("registrations"))
+        .annotate(free=F("capacity") - F("booked"))
+        .order_by("starts_at")
+    )
     mine = dict(
         Registration.objects.filter(session__unit=unit, user=request.user).values_list("session_id", "attended")
     )
@@ -117,7 +120,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_learning(request.user))
     unit = access_unit(request.user, pk) if pk else LearningUnit()
     form = LearningUnitForm(request.POST or None, request.FILES or None, instance=unit)
@@ -142,18 +145,24 @@ unit_delete = delete_view(
 
 
 @login_required
-def material(request: HttpRequest, pk: int) -> FileResponse:
+def material(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     _internal(request)
     unit = access_unit(request.user, pk)
-    if not unit.material_file:
+    name = unit.material_file.name
+    if not name:  # no file
         raise Http404
-    return FileResponse(unit.material_file.open("rb"), as_attachment=True, filename=Path(unit.material_file.name).name)
+    return FileResponse(unit.material_file.open("rb"), as_attachment=True, filename=Path(name).name)
 
 
 @login_required
-def session_edit(request: HttpRequest, pk: int | None = None, unit: int | None = None) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int | None = None, unit: int | None = None) -> HttpResponse:
     require(can_manage_learning(request.user))
-    session = access_session(request.user, pk) if pk else Session(unit=access_unit(request.user, unit))
+    if pk:
+        session = access_session(request.user, pk)
+    elif unit:
+        session = Session(unit=access_unit(request.user, unit))
+    else:  # the URLs name one of them; there is no session or unit 0
+        raise Http404
     form = SessionForm(request.POST or None, instance=session)
     return save_form_view(
         request,
@@ -167,7 +176,7 @@ def session_edit(request: HttpRequest, pk: int | None = None, unit: int | None =
 
 
 @login_required
-def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def session_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_learning(request.user))
     session = access_session(request.user, pk)
     return confirm_delete_view(
@@ -179,7 +188,7 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _internal(request)
     session = access_session(request.user, pk)
     registrations = list(session.registrations.select_related("user", "org_unit"))
@@ -200,7 +209,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The session as an iCalendar file to add to one's calendar (the online link as on the page)."""
     _internal(request)
     session = access_session(request.user, pk)
@@ -211,7 +220,9 @@ def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _change_registration(request: HttpRequest, pk: int, change: Callable[..., object], done: str) -> HttpResponse:
+def _change_registration(
+    request: AuthenticatedHttpRequest, pk: int, change: Callable[..., object], done: str
+) -> HttpResponse:
     """Register for or cancel a session as the person logged in; the outcome as a message."""
     _internal(request)
     session = access_session(request.user, pk)
@@ -226,7 +237,7 @@ def _change_registration(request: HttpRequest, pk: int, change: Callable[..., ob
 
 @login_required
 @require_POST
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _change_registration(
         request,
         pk,
@@ -240,7 +251,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _change_registration(
         request,
         pk,
@@ -253,7 +264,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_learning(request.user))
     session = access_session(request.user, pk)
     registrations = list(session.registrations.select_related("user", "org_unit"))
@@ -272,11 +283,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _internal(request)
     session = access_session(request.user, pk)
     registration = Registration.objects.filter(session=session, user=request.user).first()
-    if not can_give_feedback(request.user, registration):
+    if registration is None or not can_give_feedback(request.user, registration):
         context = {"session": session, "refusal": _("Only people who attended this session can give feedback on it.")}
         return render(request, "learning/feedback.html", context, status=403)
     initial = {"rating": registration.rating, "text": registration.feedback} if registration.rating else None
@@ -295,7 +306,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_manage_learning(request.user))
     context = {"units": by_unit(), "topics": by_topic(), "totals": totals()}
     return render(request, "learning/statistics.html", context)

@@ -17,11 +17,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
 
 from accounts.api import StaffTokenAuth, TokenRequest
-from accounts.models import User
+from accounts.models import AnyUser, User
 from config.pagination import Pagination
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from lessons.forms import LessonForm
-from lessons.models import Lesson
+from lessons.models import Lesson, LessonQuerySet
 from lessons.permissions import can_edit_lesson, can_write_lessons, is_author, visible_lessons, visible_project
 from lessons.services import LessonError, lesson_save, lesson_submit, tags_from_text
 from projects.models import Project
@@ -29,10 +29,17 @@ from projects.models import Project
 router = Router(tags=["lessons"])
 
 # Distinct names, so they do not clash with other apps' enums in the OpenAPI document.
-LessonOutcome = Enum("LessonOutcome", {value: value for value in Lesson.Outcome.values}, type=str)
-LessonScope = Enum("LessonScope", {value: value for value in Lesson.Scope.values}, type=str)
-LessonVisibility = Enum("LessonVisibility", {value: value for value in Lesson.Visibility.values}, type=str)
-LessonState = Enum("LessonState", {value: value for value in Lesson.State.values}, type=str)
+# The members come from the model's choices, which mypy cannot follow.
+LessonOutcome = Enum("LessonOutcome", {value: value for value in Lesson.Outcome.values}, type=str)  # type: ignore[misc]
+LessonScope = Enum("LessonScope", {value: value for value in Lesson.Scope.values}, type=str)  # type: ignore[misc]
+LessonVisibility = Enum("LessonVisibility", {value: value for value in Lesson.Visibility.values}, type=str)  # type: ignore[misc]
+LessonState = Enum("LessonState", {value: value for value in Lesson.State.values}, type=str)  # type: ignore[misc]
+
+
+class ReaderRequest(HttpRequest):
+    """For annotations: a read request after `_visible`, which notes whose rules apply to each lesson's project."""
+
+    lesson_reader: AnyUser
 
 
 def _token_user(request: HttpRequest) -> User | None:
@@ -45,7 +52,7 @@ def _token_user(request: HttpRequest) -> User | None:
     return user
 
 
-def _visible(request: HttpRequest):
+def _visible(request: ReaderRequest) -> LessonQuerySet:
     user = _token_user(request)
     # Whose rules apply to what is shown with each lesson (its project): kept for the schema below.
     request.lesson_reader = user or AnonymousUser()
@@ -130,7 +137,7 @@ def _lessons():
 
 @router.get("/lessons", response=list[LessonOut], summary="Lessons learned, newest first (token optional)")
 @paginate(Pagination)
-def lesson_list(request: HttpRequest, filters: Query[LessonFilters]) -> list:
+def lesson_list(request: ReaderRequest, filters: Query[LessonFilters]) -> LessonQuerySet:
     lessons = _visible(request).prefetch_related("tags", "fields_of_action").order_by("-published_at", "-pk")
     lessons = lessons.filter_by(
         outcome=filters.outcome.value if filters.outcome else "",
@@ -146,7 +153,7 @@ def lesson_list(request: HttpRequest, filters: Query[LessonFilters]) -> list:
 
 
 @router.get("/lessons/{lesson_id}", response=LessonOut, summary="One lesson learned (token optional)")
-def lesson_detail(request: HttpRequest, lesson_id: int) -> Lesson:
+def lesson_detail(request: ReaderRequest, lesson_id: int) -> Lesson:
     return get_object_or_404(_visible(request).prefetch_related("tags", "fields_of_action"), pk=lesson_id)
 
 
@@ -168,7 +175,9 @@ def lesson_create(request: TokenRequest, payload: LessonIn) -> Status:
     data = {key: value for key, value in data.items() if value is not None}
     form = LessonForm(data=data, instance=Lesson())
     if not form.is_valid():
-        raise HttpError(422, " ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+        raise HttpError(
+            422, " ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in form.errors.items())
+        )
     with set_actor(request.auth, remote_addr=AuditlogMiddleware._get_remote_addr(request)):
         lesson = lesson_save(
             lesson=form.instance,

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from auditlog.context import set_actor
 
@@ -9,7 +10,8 @@ from accounts.models import User
 from lessons.models import Lesson, Tag
 from projects.models import Project
 
-LESSONS = [
+# Keyword arguments for Lesson.objects.create(), plus "project" (a title), "tags" and "published".
+LESSONS: list[dict[str, Any]] = [
     {
         "project": "Dienstausweis im Smartphone-Wallet",
         "title": "Wallet-Pass: klein anfangen, früh mit dem Personalrat sprechen",

@@ -5,6 +5,8 @@ an outcome like any other: `Outcome.FAILED` and `Outcome.STOPPED` are shown, fil
 wherever outcomes appear, never hidden.
 """
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -13,6 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.querysets import ListQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Tag(models.Model):
@@ -186,8 +191,13 @@ class Lesson(models.Model):
     def is_failure(self) -> bool:
         return self.outcome in (self.Outcome.FAILED, self.Outcome.STOPPED)
 
-    def sections(self) -> list[tuple[str, str]]:
+    def sections(self) -> "list[tuple[StrOrPromise, str]]":
         """The narrative parts in reading order, with their labels, leaving out empty ones."""
         names = ["context", "what_worked", "what_did_not", "resistance", "conflicts", "do_differently"]
         names += ["cost_and_effort", "advice"]
-        return [(self._meta.get_field(n).verbose_name, getattr(self, n)) for n in names if getattr(self, n)]
+        # Text fields of this model, not relations: get_field() returns a models.Field for each.
+        return [
+            (cast(models.Field, self._meta.get_field(n)).verbose_name, getattr(self, n))
+            for n in names
+            if getattr(self, n)
+        ]

@@ -1,9 +1,14 @@
 """Lessons in the search: published public/network lessons for everyone, internal ones for the
 administration, everything else (draft, in review, withdrawn) for the strategy team."""
 
+from typing import TYPE_CHECKING, cast
+
 from lessons.models import Lesson
 from search.models import Audience
 from search.registry import Entry, Source, register
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def lesson_entry(lesson: Lesson) -> Entry:
@@ -25,11 +30,14 @@ def lesson_entry(lesson: Lesson) -> Entry:
 
 
 def register_search_source() -> None:
+    # Django fills in both names of every model (Meta or defaults); the stubs allow None.
+    label = cast("StrOrPromise", Lesson._meta.verbose_name)
+    plural = cast("StrOrPromise", Lesson._meta.verbose_name_plural)
     register(
         Source(
             kind="lesson",
-            label=Lesson._meta.verbose_name,
-            plural=Lesson._meta.verbose_name_plural,
+            label=label,
+            plural=plural,
             model=Lesson,
             queryset=lambda: Lesson.objects.prefetch_related("tags", "fields_of_action"),
             entry=lesson_entry,

@@ -45,7 +45,12 @@ def lesson_save(
     """Create or change a lesson; refuse if someone else saved it since `expected_version` was read."""
     with transaction.atomic():
         if lesson.pk:
-            updated = Lesson.objects.filter(pk=lesson.pk, version=expected_version).update(version=F("version") + 1)
+            # Without a version to compare (none was sent), nothing matches: it counts as a conflict.
+            updated = (
+                Lesson.objects.filter(pk=lesson.pk, version=expected_version).update(version=F("version") + 1)
+                if expected_version is not None
+                else 0
+            )
             if not updated:
                 raise ConflictError(
                     _(

@@ -1,9 +1,11 @@
+from typing import Any
+
 from lessons.models import Lesson
 
 
 def make_lesson(**overrides) -> Lesson:
     authors = overrides.pop("authors", [])
-    values = {
+    values: dict[str, Any] = {
         "title": "Was wir aus dem Chatbot gelernt haben",
         "scope": Lesson.Scope.STRATEGY,
         "context": "Ein Chatbot sollte Fragen im Bürgerbüro beantworten.",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.editing import delete_view, save_form_view
+from core.http import AuthenticatedHttpRequest
 from lessons.forms import LessonFilterForm, LessonForm, ReviewForm, WithdrawForm
 from lessons.models import Lesson
 from lessons.permissions import (
@@ -96,7 +97,7 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lesson_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def lesson_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     if pk:
         lesson = access_lesson(request.user, pk)
         require(can_edit_lesson(request.user, lesson))
@@ -127,7 +128,7 @@ def lesson_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     lesson = access_lesson(request.user, pk)
     require(is_author(request.user, lesson) or can_review_lessons(request.user))
     try:
@@ -140,7 +141,7 @@ def lesson_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lesson_review(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_review_lessons(request.user))
     lesson = access_lesson(request.user, pk)
     form = ReviewForm(request.POST or None)
@@ -160,7 +161,7 @@ def lesson_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lesson_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def lesson_withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_review_lessons(request.user))
     lesson = access_lesson(request.user, pk)
     form = WithdrawForm(request.POST or None)

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from auditlog.context import set_actor
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -30,7 +31,8 @@ from maturity.sharing import aggregate_schema, signed_document
 
 router = Router(tags=["maturity"], auth=StaffTokenAuth())
 
-MaturityRoundState = Enum("MaturityRoundState", {value: value for value in Round.State.values}, type=str)
+# The members come from the model's choices, which mypy cannot follow.
+MaturityRoundState = Enum("MaturityRoundState", {value: value for value in Round.State.values}, type=str)  # type: ignore[misc]
 
 
 def _round(request: TokenRequest, round_id: int) -> Round:
@@ -151,7 +153,7 @@ class RoundFilters(Schema):
 
 @router.get("/maturity/rounds", response=list[RoundOut], summary="Assessment rounds, newest first")
 @paginate(Pagination)
-def round_list(request: TokenRequest, filters: Query[RoundFilters]) -> list:
+def round_list(request: TokenRequest, filters: Query[RoundFilters]) -> QuerySet[Round]:
     if not can_see_maturity(request.auth):
         raise HttpError(403, "Only members of the administration see the maturity assessment.")
     rounds = Round.objects.select_related("questionnaire").order_by("-opens_on", "-pk")
@@ -161,7 +163,7 @@ def round_list(request: TokenRequest, filters: Query[RoundFilters]) -> list:
 
 
 @router.get("/maturity/rounds/{round_id}", response=RoundOut, summary="One assessment round")
-def round_detail(request: HttpRequest, round_id: int) -> Round:
+def round_detail(request: TokenRequest, round_id: int) -> Round:
     return _round(request, round_id)
 
 
@@ -170,13 +172,13 @@ def round_detail(request: HttpRequest, round_id: int) -> Round:
     response=list[DimensionOut],
     summary="The questionnaire version of a round, in German and English",
 )
-def round_questionnaire(request: HttpRequest, round_id: int) -> list:
+def round_questionnaire(request: TokenRequest, round_id: int) -> list:
     round = _round(request, round_id)
     return list(round.questionnaire.dimensions.prefetch_related("items"))
 
 
 @router.get("/maturity/rounds/{round_id}/results", response=ResultsOut, summary="Aggregate and spread per dimension")
-def round_results_api(request: HttpRequest, round_id: int) -> dict:
+def round_results_api(request: TokenRequest, round_id: int) -> dict:
     round = _round(request, round_id)
     results = round_results(round)
     return {

@@ -152,6 +152,10 @@ def extend_demo(*, users: dict[str, User]) -> None:
     _neighbours()
 
 
+# A neighbour's name in its (made-up) address: umlauts as two letters.
+_UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue"}
+
+
 def _neighbours() -> None:
     """Aggregates of fictional neighbours on the same (default) questionnaire, checked like a real sync."""
     questionnaire = Questionnaire.objects.get(version=1)
@@ -159,7 +163,7 @@ def _neighbours() -> None:
     keys = list(questionnaire.dimensions.values_list("key", flat=True))
     for name, state, means in NEIGHBOURS:
         town = FakeInstallation(name=name, ars="", state=state)
-        slug = name.split(" (")[0].lower().replace(" ", "-").translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"}))
+        slug = name.split(" (")[0].lower().replace(" ", "-").translate(str.maketrans(_UMLAUTS))
         peer = Peer.objects.create(
             url=f"https://etappe.{slug}.example",
             name=name,

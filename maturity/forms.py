@@ -13,7 +13,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = ["title", "description", "opens_on", "closes_on"]
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -151,7 +151,8 @@ class TargetForm(forms.Form):
     def __init__(self, *args, dimension: Dimension, target: Target | None, **kwargs) -> None:
         if target is not None:
             kwargs.setdefault("initial", {"level": target.level, "horizon": target.horizon, "note": target.note})
-        super().__init__(*args, prefix=dimension.key, **kwargs)
+        kwargs["prefix"] = dimension.key
+        super().__init__(*args, **kwargs)
         self.dimension = dimension
 
     def clean(self) -> dict:

@@ -10,8 +10,10 @@ compared by dimension key, so a round on a newer questionnaire version still fin
 
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from accounts.models import OrgUnit
 from maturity.models import SCORES, Answer, Dimension, GapIdea, Item, Round, Target
@@ -30,7 +32,7 @@ class Stat:
         return round(self.maximum - self.minimum, 1)
 
 
-def stat(values: list[float]) -> Stat | None:
+def stat(values: Sequence[float]) -> Stat | None:
     if not values:
         return None
     return Stat(
@@ -62,7 +64,7 @@ class DimensionResult:
     previous: float | None = None
     target: Target | None = None
     gap_idea: GapIdea | None = None
-    by_unit: dict[int | None, float] = field(default_factory=dict)
+    by_unit: dict[int | None, float | None] = field(default_factory=dict)
     # Median of other municipalities' means, set only by sharing.compare_with_network (k-anonymous).
     network: float | None = None
 
@@ -105,9 +107,9 @@ def _respondent_scores(round: Round) -> tuple[dict[str, dict[int, list[float]]],
         response__round=round, response__submitted_at__isnull=False, score__isnull=False
     ).values_list("response_id", "response__unit_id", "item__dimension__key", "score")
     scores: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    units = {}
+    units: dict[int, int | None] = {}
     for response, unit, key, score in rows:
-        scores[key][response].append(score)
+        scores[key][response].append(cast(int, score))  # score__isnull=False above
         units[response] = unit
     return scores, units
 
@@ -135,14 +137,14 @@ def round_results(round: Round) -> RoundResults:
     by_item: dict[int, list[int]] = defaultdict(list)
     evidence: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
     by_response_item: dict[tuple[int, int], int] = {}
-    for response, unit, item, score, note in rows:
-        unit_of[response] = unit
+    for response, unit_id, item_id, score, note in rows:
+        unit_of[response] = unit_id
         if score is not None:
-            by_item[item].append(score)
-            by_response_item[(response, item)] = score
+            by_item[item_id].append(score)
+            by_response_item[(response, item_id)] = score
         if note.strip():
-            evidence[item].append((unit, note))
-    unit_names = {
+            evidence[item_id].append((unit_id, note))
+    unit_names: dict[int | None, str] = {
         unit.pk: str(unit) for unit in OrgUnit.objects.filter(pk__in={u for u in unit_of.values() if u is not None})
     }
     targets = {target.dimension_key: target for target in Target.objects.all()}

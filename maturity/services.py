@@ -249,10 +249,9 @@ def gap_to_idea(*, round: Round, dimension_key: str, by: User, results: RoundRes
         raise MaturityError(_("This round has no such dimension."))
     if result.gap_idea is not None:
         raise MaturityError(_("This gap has already become an idea."))
-    gap = result.gap
-    if gap is None or gap <= 0:
+    gap, target = result.gap, result.target
+    if gap is None or gap <= 0 or target is None:  # (there is no gap without a target)
         raise MaturityError(_("There is no gap to close here: the target is reached or not set."))
-    target = result.target
     values = {
         "dimension": result.dimension.title,
         "now": result.now,

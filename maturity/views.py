@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.editing import delete_view, save_form_view
+from core.http import AuthenticatedHttpRequest
 from maturity.forms import AnswerForm, DimensionForm, ItemForm, RoundEditForm, RoundForm, SettingsForm, TargetForm
 from maturity.models import Dimension, Item, PeerMaturity, Questionnaire, Response, Round, Settings, Target
 from maturity.permissions import access_round, can_answer_round, can_manage_maturity, can_see_maturity
@@ -45,7 +46,7 @@ def _series_labels(municipalities: int = 0) -> dict[str, str]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_see_maturity(request.user):
         raise Http404
     rounds = Round.objects.select_related("questionnaire").annotate(
@@ -73,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_create_view(request: HttpRequest) -> HttpResponse:
+def round_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_manage_maturity(request.user))
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +91,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = access_round(request.user, pk)
     responses = round.responses.filter(submitted_at__isnull=False)
     by_unit = (
@@ -112,7 +113,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_maturity(request.user))
     round = access_round(request.user, pk)
     form = RoundEditForm(request.POST or None, instance=round)
@@ -128,7 +129,7 @@ round_delete = delete_view(
 
 
 @login_required
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = access_round(request.user, pk)
     if not can_answer_round(request.user, round):
         messages.error(request, _("This round is closed; answers can no longer be changed."))
@@ -136,7 +137,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(Item.objects.filter(dimension__questionnaire=round.questionnaire).select_related("dimension"))
     items.sort(key=lambda item: (item.dimension.position, item.dimension.pk, item.position, item.pk))
     response = Response.objects.filter(round=round, user=request.user).first()
-    initial = {"unit": request.user.units.order_by("pk").values_list("pk", flat=True).first()}
+    initial: dict[str, int | str | None] = {
+        "unit": request.user.units.order_by("pk").values_list("pk", flat=True).first()
+    }
     if response is not None:
         initial["unit"] = response.unit_id
         for stored in response.answers.all():
@@ -167,7 +170,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = access_round(request.user, pk)
     data = round_results(round)
     comparison = compare_with_network(data)
@@ -183,7 +186,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def gap_idea(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def gap_idea(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
     require(can_manage_maturity(request.user))
     round = access_round(request.user, pk)
     try:
@@ -196,7 +199,7 @@ def gap_idea(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @login_required
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_manage_maturity(request.user))
     questionnaire = questionnaire_ensure(by=request.user)
     current = {target.dimension_key: target for target in Target.objects.all()}
@@ -220,13 +223,14 @@ def targets(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def questionnaire(request: HttpRequest) -> HttpResponse:
+def questionnaire(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_see_maturity(request.user):
         raise Http404
-    versions = list(Questionnaire.objects.annotate(round_count=Count("rounds")).order_by("-version"))
-    if not versions:
-        versions = [questionnaire_ensure()]
-        versions[0].round_count = 0
+    counted = Questionnaire.objects.annotate(round_count=Count("rounds")).order_by("-version")
+    versions = list(counted)
+    if not versions:  # the shipped default becomes version 1, without rounds
+        questionnaire_ensure()
+        versions = list(counted.all())
     requested = request.GET.get("version", "")
     shown = next((v for v in versions if str(v.version) == requested), versions[0])
     dimensions = shown.dimensions.prefetch_related("items")
@@ -260,7 +264,7 @@ def _saved(request: HttpRequest, questionnaire: Questionnaire, before: Questionn
 
 
 @login_required
-def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def dimension_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_maturity(request.user))
     if pk:
         dimension = get_object_or_404(Dimension.objects.select_related("questionnaire"), pk=pk)
@@ -288,7 +292,7 @@ def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def item_edit(request: HttpRequest, pk: int | None = None, dimension: int | None = None) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, pk: int | None = None, dimension: int | None = None) -> HttpResponse:
     require(can_manage_maturity(request.user))
     if pk:
         item = get_object_or_404(Item.objects.select_related("dimension__questionnaire"), pk=pk)
@@ -334,7 +338,7 @@ def _delete(request: HttpRequest, obj: Dimension | Item, questionnaire: Question
 
 
 @login_required
-def dimension_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def dimension_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_maturity(request.user))
     dimension = get_object_or_404(Dimension.objects.select_related("questionnaire"), pk=pk)
     return _delete(
@@ -343,14 +347,14 @@ def dimension_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def item_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def item_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_maturity(request.user))
     item = get_object_or_404(Item.objects.select_related("dimension__questionnaire"), pk=pk)
     return _delete(request, item, item.dimension.questionnaire, lambda: item_delete(item=item, by=request.user))
 
 
 @login_required
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_manage_maturity(request.user))
     form = SettingsForm(request.POST or None, instance=Settings.load())
     if request.method == "POST" and form.is_valid():
@@ -359,7 +363,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         return redirect("maturity:settings")
     preview = shareable()
     shared_rows = []
-    if preview.content:  # the keys travel; the page names each dimension as the questionnaire does
+    if preview.content and preview.round:  # the keys travel; the page names each dimension as the questionnaire does
         titles = {d.key: d.title for d in preview.round.questionnaire.dimensions.all()}
         shared_rows = [(titles.get(key, key), key, values) for key, values in preview.content["dimensions"].items()]
     context = {

@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from auditlog.context import set_actor
 from django.db import transaction
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -109,7 +109,7 @@ def _stakeholders_with_links():
     return Stakeholder.objects.prefetch_related("ideas", "workshops")
 
 
-def _save_stakeholder(request: HttpRequest, stakeholder_id: int | None, changes: dict) -> Stakeholder:
+def _save_stakeholder(request: TokenRequest, stakeholder_id: int | None, changes: dict) -> Stakeholder:
     """Validate with the edit screen's form (so the model's rules apply) and save atomically as the token's user.
 
     For a change the row is locked first, so two PATCHes of different fields do not undo each other.
@@ -126,7 +126,7 @@ def _save_stakeholder(request: HttpRequest, stakeholder_id: int | None, changes:
 
 
 def _form_message(form: StakeholderForm) -> str:
-    return " ".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
+    return " ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in form.errors.items())
 
 
 def _as_actor(request: TokenRequest):
@@ -140,7 +140,7 @@ def _as_actor(request: TokenRequest):
 
 @router.get("/stakeholders", response=list[StakeholderOut], summary="The stakeholder register by name (staff token)")
 @paginate(Pagination)
-def stakeholder_list(request: TokenRequest, filters: Query[StakeholderFilters]) -> list:
+def stakeholder_list(request: TokenRequest, filters: Query[StakeholderFilters]) -> QuerySet[Stakeholder]:
     require(can_see_participation(request.auth))
     stakeholders = Stakeholder.objects.order_by("name", "pk")
     if filters.category:
@@ -197,7 +197,7 @@ def stakeholder_delete(request: TokenRequest, stakeholder_id: int) -> Status:
 
 @router.get("/workshops", response=list[WorkshopOut], summary="Workshops, newest first (staff token)")
 @paginate(Pagination)
-def workshop_list(request: TokenRequest) -> list:
+def workshop_list(request: TokenRequest) -> QuerySet[Workshop]:
     require(can_see_participation(request.auth))
     return Workshop.objects.order_by("-held_on", "-pk")
 

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 
 from core.access import require
 from core.editing import edit_views
+from core.http import AuthenticatedHttpRequest
 from ideas.services import SubmissionRepeated, earlier_submission
 from participation.forms import OutcomeIdeaForm, StakeholderForm, WorkshopForm
 from participation.grid import MARGIN, SIZE, grid_dots
@@ -15,16 +16,16 @@ from participation.services import workshop_outcome_to_idea
 
 
 @login_required
-def stakeholder_list(request: HttpRequest) -> HttpResponse:
+def stakeholder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_participation(request.user))
     stakeholders = Stakeholder.objects.all()
     category = request.GET.get("category", "")
     if category in Stakeholder.Category.values:
         stakeholders = stakeholders.filter(category=category)
-    stakeholders = list(stakeholders[:500])
+    listed = list(stakeholders[:500])
     context = {
-        "stakeholders": stakeholders,
-        "dots": grid_dots(stakeholders),
+        "stakeholders": listed,
+        "dots": grid_dots(listed),
         "categories": Stakeholder.Category.choices,
         "category": category,
         "can_edit": can_edit_participation(request.user),
@@ -40,7 +41,7 @@ def stakeholder_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def stakeholder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def stakeholder_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_see_participation(request.user))
     stakeholder = get_object_or_404(Stakeholder, pk=pk)
     context = {
@@ -64,7 +65,7 @@ stakeholder_edit, stakeholder_delete = edit_views(
 
 
 @login_required
-def workshop_list(request: HttpRequest) -> HttpResponse:
+def workshop_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_participation(request.user))
     page = Paginator(Workshop.objects.prefetch_related("stakeholders"), 20).get_page(request.GET.get("page"))
     return render(
@@ -73,7 +74,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_see_participation(request.user))
     workshop = get_object_or_404(Workshop, pk=pk)
     context = {
@@ -96,7 +97,7 @@ workshop_edit, workshop_delete = edit_views(
 
 
 @login_required
-def workshop_idea(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop_idea(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Turn an outcome of the workshop into an idea that keeps its origin."""
     require(can_edit_participation(request.user))
     workshop = get_object_or_404(Workshop, pk=pk)

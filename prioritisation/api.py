@@ -159,7 +159,7 @@ def round_list(request: TokenRequest) -> list:
 
 
 @router.get("/prioritisation/rounds/{round_id}", response=RoundDetailOut, summary="One round with its frozen criteria")
-def round_detail(request: HttpRequest, round_id: int) -> PriorityRound:
+def round_detail(request: TokenRequest, round_id: int) -> PriorityRound:
     return _round(request, round_id)
 
 

@@ -13,6 +13,7 @@ criterion's scale: value = lowest + share × (highest − lowest). Because it is
 round, the same idea can get a different value in another round.
 """
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +25,7 @@ class DemandInputs(NamedTuple):
     survey_answers: int
 
 
-def demand_shares(inputs: list[DemandInputs | None]) -> np.ndarray:
+def demand_shares(inputs: Sequence[DemandInputs | None]) -> np.ndarray:
     """The demand share (0..1) of every candidate, relative to the others in the same round."""
     if not inputs:
         return np.zeros(0)

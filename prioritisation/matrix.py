@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from prioritisation.models import MatrixAxis
-from prioritisation.ranking import Ranking, ScoreMatrix
+from prioritisation.ranking import RankedRow, Ranking, ScoreMatrix
 
 SIZE = 440
 MARGIN = 56  # room for the axis labels left and below
@@ -124,7 +124,7 @@ def effort_impact(matrix: ScoreMatrix, ranking: Ranking) -> MatrixFigure | None:
     effort = 1.0 - goodness
     index = {row.id: i for i, row in enumerate(matrix.rows)}
     quadrants = {key: Quadrant(key, str(label), str(hint)) for key, label, hint in QUADRANTS}
-    placed: dict[tuple[int, int], list[tuple[float, float, object, float, float]]] = {}
+    placed: dict[tuple[int, int], list[tuple[float, float, RankedRow, float, float]]] = {}
     for ranked in ranking.rows:
         i = index[ranked.row.id]
         e, m = float(effort[i]), float(impact[i])

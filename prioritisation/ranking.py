@@ -16,9 +16,10 @@ scores and, while the round is open, the demand inputs). Everything else is pure
 `rank(matrix, weights)` re-ranks with other weights without touching the database (what-if).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import cast
 
 import numpy as np
 from django.db.models import CharField, Count, StringAgg, Sum, Value
@@ -82,7 +83,8 @@ class ScoreMatrix:
         return self.completeness_overall * 100
 
 
-class Contribution(NamedTuple):
+@dataclass(frozen=True)
+class Contribution:
     column: Column
     points: float  # share of the total, 0..100
     offset: float  # where its bar segment starts (sum of the previous contributions)
@@ -224,7 +226,7 @@ def build_matrix(
     )
 
 
-def weight_vector(columns: list[Column], weights: dict[int, float] | None = None) -> np.ndarray:
+def weight_vector(columns: list[Column], weights: Mapping[int, float] | None = None) -> np.ndarray:
     """The weights in column order (missing ones keep the agreed weight), checked."""
     weights = weights or {}
     vector = np.array([float(weights.get(col.id, col.weight)) for col in columns], dtype=float)
@@ -248,7 +250,7 @@ def _order(totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, ranks
 
 
-def rank(matrix: ScoreMatrix, weights: dict[int, float] | None = None) -> Ranking:
+def rank(matrix: ScoreMatrix, weights: Mapping[int, float] | None = None) -> Ranking:
     """Rank the candidates with the agreed weights, or with `weights` (column id → weight) for a what-if."""
     columns = matrix.columns
     vector = weight_vector(columns, weights)
@@ -303,7 +305,8 @@ def _live_demand(priority_round) -> tuple[dict[int, int], dict[int, int]]:
         Stakeholder.ideas.through.objects.filter(idea__priority_candidacies__priority_round=priority_round)
         .values("idea_id")
         .annotate(total=Sum("stakeholder__influence"))
-        .values_list("idea_id", "total")
+        # django-stubs does not see the annotation on the auto-created through model
+        .values_list("idea_id", "total")  # type: ignore[misc]
     )
     answers = dict(
         Answer.objects.filter(idea__priority_candidacies__priority_round=priority_round)
@@ -317,8 +320,9 @@ def _live_demand(priority_round) -> tuple[dict[int, int], dict[int, int]]:
 def demand_by_candidate(priority_round) -> dict[int, tuple[DemandInputs, float]]:
     """Candidate id → (demand inputs, demand share 0..1), live while the round is open."""
     matrix_rows = _rows(priority_round, needs_demand=True)
-    shares = demand_shares([r.demand for r in matrix_rows])
-    return {r.id: (r.demand, float(share)) for r, share in zip(matrix_rows, shares, strict=True)}
+    demands = [cast(DemandInputs, r.demand) for r in matrix_rows]  # with needs_demand, every row has them
+    shares = demand_shares(demands)
+    return {r.id: (inputs, float(share)) for r, inputs, share in zip(matrix_rows, demands, shares, strict=True)}
 
 
 def _rows(priority_round, *, needs_demand: bool) -> list[Row]:
@@ -332,7 +336,8 @@ def _rows(priority_round, *, needs_demand: bool) -> list[Row]:
         )
     )
     frozen = priority_round.is_closed
-    live_stakeholders, live_answers = ({}, {})
+    live_stakeholders: dict[int, int] = {}
+    live_answers: dict[int, int] = {}
     if needs_demand and not frozen and candidates:
         live_stakeholders, live_answers = _live_demand(priority_round)
     rows = []

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from core.access import require
 from core.editing import confirm_delete_view, save_form_view
 from core.exports import csv_response, dated_filename, xlsx_response
-from core.http import HtmxHttpRequest
+from core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from ideas.models import Idea
 from ideas.workflow import path_to
 from prioritisation import exports
@@ -72,14 +72,14 @@ def _tabs(request: HttpRequest, priority_round: PriorityRound) -> dict:
 
 
 @login_required
-def criteria(request: HttpRequest) -> HttpResponse:
+def criteria(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_criteria(request.user))
     context = {"criteria": Criterion.objects.all(), "can_manage": can_manage_prioritisation(request.user)}
     return render(request, "prioritisation/criteria.html", context)
 
 
 @login_required
-def criterion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def criterion_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_prioritisation(request.user))
     criterion = get_object_or_404(Criterion, pk=pk) if pk else None
     form = CriterionForm(request.POST or None, instance=criterion)
@@ -91,7 +91,7 @@ def criterion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def criterion_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_prioritisation(request.user))
     criterion = get_object_or_404(Criterion, pk=pk)
     catalogue = reverse("prioritisation:criteria")
@@ -105,7 +105,7 @@ def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def criteria_defaults(request: HttpRequest) -> HttpResponse:
+def criteria_defaults(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET asks, POST fills an empty catalogue with the nine default criteria."""
     require(can_manage_prioritisation(request.user))
     catalogue = reverse("prioritisation:criteria")
@@ -136,7 +136,7 @@ def criteria_defaults(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_rounds(request.user))
     listed = (
         visible_rounds(request.user)
@@ -152,7 +152,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk) if pk else None
     form = RoundForm(request.POST or None, instance=priority_round)
@@ -178,7 +178,7 @@ def round_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def round_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def round_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
     try:
@@ -195,7 +195,7 @@ def round_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_see_rounds(request.user))
     priority_round = access_round(request.user, pk)
     criteria_list = list(priority_round.criteria.order_by("position", "pk"))
@@ -237,7 +237,7 @@ def _frozen(request: HttpRequest, priority_round: PriorityRound) -> HttpResponse
 
 
 @login_required
-def round_weights(request: HttpRequest, pk: int) -> HttpResponse:
+def round_weights(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
     if frozen := _frozen(request, priority_round):
@@ -261,7 +261,7 @@ def round_weights(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+def round_candidates(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pick candidates from the idea pool (ideas in the pool that are not yet in the round)."""
     require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
@@ -296,7 +296,7 @@ def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def candidate_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_remove_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_prioritisation(request.user))
     candidate = get_object_or_404(Candidate.objects.select_related("priority_round", "idea"), pk=pk)
     priority_round = candidate.priority_round
@@ -321,7 +321,7 @@ def candidate_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def round_state(request: HttpRequest, pk: int) -> HttpResponse:
+def round_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The next step of a round: start scoring (freezes it) or close it. GET asks, POST does it."""
     require(can_manage_prioritisation(request.user))
     priority_round = get_object_or_404(PriorityRound, pk=pk)
@@ -352,7 +352,7 @@ def round_state(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/confirm.html", context)
 
 
-def _close_round(request: HttpRequest, priority_round: PriorityRound) -> HttpResponse:
+def _close_round(request: AuthenticatedHttpRequest, priority_round: PriorityRound) -> HttpResponse:
     """Closing: the team confirms which ideas of the ranking become prioritised (the top places preselected)."""
     ranked = rank(load_matrix(priority_round)).rows
     ideas = {c.pk: c.idea for c in priority_round.candidates.select_related("idea")}
@@ -411,7 +411,7 @@ def _close_round(request: HttpRequest, priority_round: PriorityRound) -> HttpRes
 
 
 @login_required
-def scoring(request: HttpRequest, pk: int) -> HttpResponse:
+def scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An assessor's overview: every candidate with how many of its criteria they have scored."""
     require(can_see_rounds(request.user))
     priority_round = access_round(request.user, pk)
@@ -453,17 +453,18 @@ def _next_candidate(priority_round: PriorityRound, user, after: Candidate, score
         .order_by("idea__title", "pk")
     )
     later = [c for c in incomplete if (c.idea.title, c.pk) > (after.idea.title, after.pk)]
-    return (later or incomplete or [None])[0]
+    following = later or incomplete
+    return following[0] if following else None
 
 
 @login_required
-def score_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+def score_candidate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_see_rounds(request.user))
     candidate = access_candidate_for_scoring(request.user, pk)
     priority_round = candidate.priority_round
     criteria_list = list(priority_round.criteria.order_by("position", "pk"))
     existing = Score.objects.filter(candidate=candidate, assessor=request.user)
-    initial = {}
+    initial: dict[str, int | str] = {}
     for score in existing:
         initial[score_field_name(score.round_criterion_id)] = score.value
         initial[comment_field_name(score.round_criterion_id)] = score.comment
@@ -591,7 +592,7 @@ def ranking(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def ranking_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def ranking_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The ranking as CSV or XLSX, with the what-if weights of the link if it carries any."""
     priority_round = _ranking_round(request, pk)
     if priority_round.is_draft:
@@ -607,7 +608,7 @@ def ranking_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def matrix(request: HttpRequest, pk: int) -> HttpResponse:
+def matrix(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     priority_round = _ranking_round(request, pk)
     if priority_round.is_draft:
         return _not_yet(request, priority_round)

@@ -13,9 +13,11 @@ LAPTOPS = "Laptops und Dockingstationen für alle Arbeitsplätze"
 CHATBOT = "Chatbot für das Bürgerbüro"
 COMMUNICATION = "Digitale Kommunikation: Videokonferenz und Team-Chat"
 
-# title, summary, field index, unit, status, start, end, budget, spent, idea title, milestones
 # milestone: (title, definition of done, due, done or None)
-PROJECTS = [
+DemoMilestone = tuple[str, str, date, date | None]
+# title, summary, field index, unit, status, start, end, budget, spent, idea title, milestones
+DemoProject = tuple[str, str, int, str, Project.Status, date, date, Decimal, Decimal | None, str, list[DemoMilestone]]
+PROJECTS: list[DemoProject] = [
     (
         "Nachbarschaftsplattform „Lindenfeld nebenan“",
         "Eine App für Vereine, Nachbarschaften und Verwaltung in allen Ortsteilen.",
@@ -429,7 +431,7 @@ LOG = {
 
 def load_demo_projects(*, team: User, fields: list[FieldOfAction], users: dict[str, User]) -> None:
     units = {u.short_name: u for u in OrgUnit.objects.all()}
-    created = {}
+    created: dict[str, Project] = {}
     for title, summary, field_index, unit, status, start, end, budget, spent, idea_title, milestones in PROJECTS:
         project = Project.objects.create(
             title=title,

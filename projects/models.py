@@ -7,6 +7,7 @@ overwrite each other silently.
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Self, TypedDict, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.querysets import ListQuerySet
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a model with the annotations of a queryset, for annotations only
+
 STATUS_REASON_MAX = 2000
 REASON_REQUIRED = {
     "stopped": _(
@@ -38,7 +41,16 @@ def _short_date(value: object) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, datetime.date) else str(value)
 
 
-class ProjectQuerySet(ListQuerySet["Project"]):
+class TrackAnnotations(TypedDict):
+    """What `ProjectQuerySet.with_track()` adds to each project."""
+
+    has_overdue_milestone: bool
+
+
+_P = TypeVar("_P", bound="Project", covariant=True)
+
+
+class ProjectQuerySet(ListQuerySet[_P]):
     """Ways of querying projects, including THE definition of "running" and "on track".
 
     Every page, the council report and the API count with `running()` and `on_track()` and label a
@@ -53,34 +65,34 @@ class ProjectQuerySet(ListQuerySet["Project"]):
     }
     DEFAULT_SORT = "title"
 
-    def public(self) -> "ProjectQuerySet":
+    def public(self) -> Self:
         return self.filter(visibility=Project.Visibility.PUBLIC)
 
-    def running(self) -> "ProjectQuerySet":
+    def running(self) -> Self:
         """Begun and neither completed, stopped nor suspended (a planned project has not begun)."""
         return self.filter(status__in=Project.RUNNING)
 
-    def with_track(self) -> "ProjectQuerySet":
+    def with_track(self) -> "ProjectQuerySet[WithAnnotations[Project, TrackAnnotations]]":
         """Annotate whether a milestone is overdue, so `Project.track` needs no query per row."""
         overdue = Milestone.objects.filter(
             project=OuterRef("pk"), done_on__isnull=True, due_on__lt=timezone.localdate()
         )
         return self.annotate(has_overdue_milestone=Exists(overdue))
 
-    def on_track(self) -> "ProjectQuerySet":
+    def on_track(self) -> "ProjectQuerySet[WithAnnotations[Project, TrackAnnotations]]":
         """Running, the latest progress log entry is green and no milestone is overdue."""
         return self.running().with_track().filter(last_traffic_light=LogEntry.Light.GREEN, has_overdue_milestone=False)
 
-    def not_on_track(self) -> "ProjectQuerySet":
+    def not_on_track(self) -> Self:
         """Running, but not on track (`on_track()`)."""
         return self.running().exclude(pk__in=Project.objects.on_track().values("pk"))
 
     def filter_by(
         self, *, q: str = "", status: str = "", track: str = "", unit=None, field_of_action=None
-    ) -> "ProjectQuerySet":
+    ) -> "ProjectQuerySet[Project]":
         """The project list's filters (page, roadmap and API); an empty value filters nothing.
         `track` is running, on_track or not_on_track; `unit` and `field_of_action` an object or its id."""
-        projects = self.containing(q, "title", "summary").filter_given(status=status)
+        projects: ProjectQuerySet[Project] = self.containing(q, "title", "summary").filter_given(status=status)
         if track == "running":
             projects = projects.running()
         elif track == "on_track":
@@ -98,7 +110,7 @@ class ProjectQuerySet(ListQuerySet["Project"]):
         counts = running.order_by().aggregate(on_track=on_track, running=models.Count("pk"))
         return counts["on_track"], counts["running"]
 
-    def visible_to(self, user) -> "ProjectQuerySet":
+    def visible_to(self, user) -> Self:
         from projects.permissions import can_see_internal_projects
 
         return self if can_see_internal_projects(user) else self.public()
@@ -169,8 +181,10 @@ class Project(models.Model):
         max_length=2000,
         help_text=_("Other municipalities, vendors, networks – one per line."),
     )
-    budget_planned = models.DecimalField(_("planned budget (€)"), **MONEY)
-    budget_spent = models.DecimalField(_("spent so far (€)"), **MONEY)
+    budget_planned = models.DecimalField(
+        _("planned budget (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_spent = models.DecimalField(_("spent so far (€)"), max_digits=14, decimal_places=2, null=True, blank=True)
     funding = models.CharField(_("funding"), max_length=300, blank=True, help_text=_("e.g. a federal programme"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True)
     status_reason = models.TextField(
@@ -403,7 +417,7 @@ class Measurement(models.Model):
         constraints = [models.UniqueConstraint(fields=["kpi", "measured_on"], name="one_measurement_per_day")]
 
     def __str__(self) -> str:
-        value = self.value
+        value: Decimal | int = self.value
         if isinstance(value, Decimal) and value == value.to_integral_value():
             value = int(value)
         return f"{self.kpi}: {formats.localize(value)} ({_short_date(self.measured_on)})"

@@ -8,6 +8,7 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import CharField, Count, DateField, Func, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncQuarter
@@ -15,8 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Milestone, Project
+from projects.models import Milestone, Project, ProjectQuerySet
 from strategy.models import FieldOfAction
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 LABEL_WIDTH = 280
 CHART_WIDTH = 720
@@ -40,9 +45,18 @@ class IsoText(Func):
     """
 
     output_field = CharField()
+    arity = 1
 
-    def as_sql(self, compiler, connection, **extra_context):
-        return Cast(*self.source_expressions, output_field=CharField()).as_sql(compiler, connection)
+    def as_sql(
+        self,
+        compiler: "SQLCompiler",
+        connection: "BaseDatabaseWrapper",
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> "_AsSqlType":
+        return Cast(self.source_expressions[0], output_field=CharField()).as_sql(compiler, connection)
 
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
@@ -162,9 +176,9 @@ def build_roadmap(projects: QuerySet[Project]) -> RoadmapFigure:
                 )
             parts.append("</a>")
             top = str(y + ROW // 2 - 6)
-            for state, paths in (("done", done), ("open", open_), ("late", late)):
-                if pk in paths:
-                    marks[state].append(paths[pk].replace("@", top))
+            for state, paths_by_project in (("done", done), ("open", open_), ("late", late)):
+                if pk in paths_by_project:
+                    marks[state].append(paths_by_project[pk].replace("@", top))
             y += ROW
         y += 8
     # All diamonds of one state form a single path: thousands of marks stay one element.
@@ -211,7 +225,7 @@ def milestones_per_quarter(projects: QuerySet[Project], since: date) -> list[Qua
     return bars
 
 
-def on_track_share(projects: QuerySet[Project]) -> tuple[int, int, int | None]:
+def on_track_share(projects: ProjectQuerySet[Project]) -> tuple[int, int, int | None]:
     """(running projects on track, running projects, share in per cent or None), by the one
     definition in `ProjectQuerySet.running()` and `on_track()`."""
     on_track, running = projects.track_counts()

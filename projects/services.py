@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 from django.db import transaction
 from django.db.models import F
@@ -146,9 +147,10 @@ def check_done_after_start(project: Project, milestone: Milestone | None = None)
     else:
         early = None
     if early is not None:
+        done_on = cast(date, early.done_on)  # reached: both ways above find only a milestone with a date
         raise ProjectError(
             _("The milestone “%(milestone)s” was reached on %(done)s, before the project started (%(start)s).")
-            % {"milestone": early.title, "done": _day(early.done_on), "start": _day(start)}
+            % {"milestone": early.title, "done": _day(done_on), "start": _day(start)}
         )
 
 

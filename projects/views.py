@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.access import require
 from core.editing import confirm_delete_view, delete_view, save_form_view
+from core.http import AuthenticatedHttpRequest
 from ideas.models import Idea
 from lessons.permissions import can_write_lessons, visible_lessons
 from projects import roadmap
@@ -50,7 +51,7 @@ from projects.services import (
 from strategy.models import Strategy
 
 
-def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, ProjectQuerySet]:
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, ProjectQuerySet[Project]]:
     form = ProjectFilterForm(request.GET or None)
     projects = Project.objects.visible_to(request.user).select_related("unit")
     if form.is_valid():  # a value the form does not know filters nothing
@@ -82,7 +83,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_projects(request: HttpRequest) -> HttpResponse:
+def my_projects(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_internal_projects(request.user))
     user = request.user
     projects = (
@@ -98,11 +99,13 @@ def my_projects(request: HttpRequest) -> HttpResponse:
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = access_project(request.user, pk)
-    kpis = list(
-        project.kpis.prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on")))
-    )
-    for kpi in kpis:
-        kpi.chart = roadmap.kpi_chart(kpi, list(kpi.measurements.all()))
+    # Each key figure with its chart (None without a measurement).
+    kpis = [
+        (kpi, roadmap.kpi_chart(kpi, list(kpi.measurements.all())))
+        for kpi in project.kpis.prefetch_related(
+            Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on"))
+        )
+    ]
     log = Paginator(project.log_entries.select_related("author"), 10).get_page(request.GET.get("page"))
     internal = can_see_internal_projects(request.user)
     # The lessons this reader may read (drafts only to their authors and the strategy team), published first.
@@ -140,7 +143,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def project_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     if pk:
         project = access_project(request.user, pk)
         require(can_edit_project(request.user, project))
@@ -173,7 +176,7 @@ project_delete = delete_view(
 
 
 @login_required
-def project_decide(request: HttpRequest) -> HttpResponse:
+def project_decide(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One or several ideas become a project, with the decision record."""
     require(can_manage_projects(request.user))
     chosen = [value for value in request.GET.getlist("idea") if value.isdigit()]
@@ -226,9 +229,11 @@ def milestone_edit(request: HttpRequest, project_pk: int | None = None, pk: int 
     if pk:
         milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=pk)
         project = access_project(request.user, milestone.project_id)
-    else:
+    elif project_pk is not None:
         project = access_project(request.user, project_pk)
         milestone = Milestone(project=project)
+    else:  # milestones/0/edit/: there is no such milestone
+        raise Http404
     require(can_work_on_project(request.user, project))
     form = MilestoneForm(request.POST or None, instance=milestone)
     return save_form_view(
@@ -257,9 +262,11 @@ def kpi_edit(request: HttpRequest, project_pk: int | None = None, pk: int | None
     if pk:
         kpi = get_object_or_404(Kpi, pk=pk)
         project = access_project(request.user, kpi.project_id)
-    else:
+    elif project_pk is not None:
         project = access_project(request.user, project_pk)
         kpi = Kpi(project=project)
+    else:  # kpis/0/edit/: there is no such key figure
+        raise Http404
     require(can_work_on_project(request.user, project))
     form = KpiForm(request.POST or None, instance=kpi)
     title = _("Edit key figure") if pk else _("New key figure")
@@ -283,7 +290,7 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def log_create(request: HttpRequest, pk: int) -> HttpResponse:
+def log_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project = access_project(request.user, pk)
     require(can_work_on_project(request.user, project))
     form = LogEntryForm(request.POST or None, instance=LogEntry(project=project))
@@ -334,7 +341,7 @@ def _import_path(token: str) -> Path:
 
 
 @login_required
-def measures_import(request: HttpRequest) -> HttpResponse:
+def measures_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → map the columns → preview with every error by line → import all rows or none."""
     require(can_manage_projects(request.user))
     token = request.session.get("measures_import", "")

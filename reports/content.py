@@ -127,7 +127,7 @@ def gather(*, title: str, start: date, end: date, include_internal: bool, munici
     status_labels = dict(Project.Status.choices)
     visibility_labels = dict(Project.Visibility.choices)
     track_labels = dict(Project.Track.choices)
-    rows = {}
+    rows: dict[int, ProjectRow] = {}
     for p in (
         projects_qs.with_track()
         .order_by("title", "pk")
@@ -210,8 +210,8 @@ def gather(*, title: str, start: date, end: date, include_internal: bool, munici
         .order_by("project__title", "name", "pk")
         .values_list("pk", "project__title", "name", "unit", "baseline", "target")
     ):
-        value, measured_on = latest.get(kpi_id, (None, None))
-        kpis.append(KpiRow(project_title, name, unit, baseline, target, value, measured_on))
+        latest_value, latest_on = latest.get(kpi_id, (None, None))
+        kpis.append(KpiRow(project_title, name, unit, baseline, target, latest_value, latest_on))
 
     # The same lessons the lessons pages show: published, and for a public report only public ones.
     lessons_qs = Lesson.objects.published() if include_internal else Lesson.objects.public()
@@ -227,8 +227,8 @@ def gather(*, title: str, start: date, end: date, include_internal: bool, munici
 
     # Every status in the workflow's order, those without a project too (as on the start page).
     status_counts = {str(label): 0 for label in status_labels.values()}
-    for row in rows.values():
-        status_counts[row.status_label] += 1
+    for project_row in rows.values():
+        status_counts[project_row.status_label] += 1
     running = [row for row in rows.values() if row.status in Project.RUNNING]
     strategy = Strategy.objects.current()
     return ReportContent(

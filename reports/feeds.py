@@ -68,8 +68,10 @@ class MilestonesFeed(Feed):
         return absolute_url(self.item_link(item))
 
     def item_updateddate(self, item: Milestone):
-        from datetime import datetime, time
+        from datetime import date, datetime, time
+        from typing import cast
 
         from django.utils import timezone
 
-        return datetime.combine(item.done_on, time(12), tzinfo=timezone.get_current_timezone())
+        done_on = cast(date, item.done_on)  # items() holds only milestones that are done
+        return datetime.combine(done_on, time(12), tzinfo=timezone.get_current_timezone())

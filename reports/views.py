@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.access import require
 from core.editing import confirm_delete_view
-from core.http import HtmxHttpRequest
+from core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from reports.forms import ReportForm
 from reports.models import CouncilReport
 from reports.permissions import access_report, can_read_reports, can_request_reports
@@ -24,7 +24,7 @@ FORMATS = {
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_read_reports(request.user))
     form = ReportForm(request.POST or None) if can_request_reports(request.user) else None
     if request.method == "POST":

@@ -172,7 +172,7 @@ class SqliteBackend:
                       ORDER BY score DESC LIMIT %s) m
                 JOIN search_document d ON d.id = m.rowid
                 ORDER BY m.score DESC, d.id"""  # noqa: S608 - constants only
-            params = [match + meta, limit]
+            params: list[str | int] = [match + meta, limit]
         else:
             # Two branches; the LIMITs from the probe make SQLite skip the one not wanted (a
             # condition in WHERE would not stop FTS5 from reading its doclists). `+rowid` keeps

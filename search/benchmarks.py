@@ -8,6 +8,7 @@ documents and then runs the same measurements.
 import random
 import statistics
 from collections.abc import Iterator
+from functools import partial
 
 from django.db import connection, transaction
 from django.test import Client
@@ -55,7 +56,7 @@ def engine_result(name: str, *, user: User | None, runs: int, queries: list[str]
 
     timings = []
     for text in queries:
-        timings += time_calls(lambda text=text: one(text), max(2, runs // len(queries)), warmup=1)
+        timings += time_calls(partial(one, text), max(2, runs // len(queries)), warmup=1)
     with CaptureQueriesContext(connection) as captured:
         one(queries[0])
     return Result(
@@ -72,7 +73,7 @@ def engine_result(name: str, *, user: User | None, runs: int, queries: list[str]
 def suggest_result(*, runs: int) -> Result:
     timings = []
     for text in SUGGEST_QUERIES:
-        timings += time_calls(lambda text=text: suggest(text=text, user=None), max(1, runs // 4) + 1, warmup=1)
+        timings += time_calls(partial(suggest, text=text, user=None), max(1, runs // 4) + 1, warmup=1)
     return Result(
         "search-as-you-type (titles)",
         round(statistics.median(timings), 1),
@@ -142,7 +143,10 @@ def synthetic_documents(count: int, *, seed: int = 20240314) -> Iterator[Documen
             field_ids=rng.sample(field_ids, k=min(len(field_ids), rng.choice([1, 1, 2]))),
             date=None,
         )
-        yield Document(kind=kind, object_id=SYNTHETIC_FROM + i, **document_fields(source(kind), entry))
+        src = source(kind)
+        if src is None:  # never: SearchConfig.ready() registers the built-in sources
+            raise LookupError(f"search source {kind!r} is not registered")
+        yield Document(kind=kind, object_id=SYNTHETIC_FROM + i, **document_fields(src, entry))
 
 
 def fill(count: int, *, batch: int = 5000) -> int:

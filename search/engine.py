@@ -11,14 +11,14 @@ documents, say) gets the best CANDIDATES of its newest RANK_WINDOW matches, and 
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
+from accounts.models import AnyUser
 from search import query as query_module
 from search.backends import Filters, Hit, Shown, backend
 from search.permissions import audiences_for
@@ -63,8 +63,9 @@ class Search:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
-    def results(self, hits: Sequence[Hit]) -> list[Result]:
+    def results(self, hits: Iterable[Hit]) -> list[Result]:
         """Titles and snippets for some hits (one page), in their order."""
+        hits = list(hits)  # read twice below
         shown = backend().shown(self.query, [h.id for h in hits])
         labels, statuses = kind_labels(), status_labels()
         results = []
@@ -111,7 +112,7 @@ def clean_filters(*, kinds: Sequence[str] = (), statuses: Sequence[str] = (), fi
     )
 
 
-def run_search(*, text: str, user: User | None, filters: Filters = Filters(), sort: str = "relevance") -> Search:  # noqa: B008
+def run_search(*, text: str, user: AnyUser | None, filters: Filters = Filters(), sort: str = "relevance") -> Search:  # noqa: B008
     query = query_module.parse(text)
     found = Search(query=query)
     if query.truncated:
@@ -149,7 +150,9 @@ def run_search(*, text: str, user: User | None, filters: Filters = Filters(), so
 def _facets(candidates: list[Hit], filters: Filters) -> dict[str, list[FacetValue]]:
     """Counts per type, status and field of action; each counted with the *other* filters applied."""
 
-    kinds, statuses, fields = Counter(), Counter(), Counter()
+    kinds: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    fields: Counter[int] = Counter()
     for hit in candidates:
         kind_ok = not filters.kinds or hit.kind in filters.kinds
         status_ok = not filters.statuses or hit.status in filters.statuses
@@ -179,7 +182,7 @@ def _facets(candidates: list[Hit], filters: Filters) -> dict[str, list[FacetValu
     }
 
 
-def suggest(*, text: str, user: User | None, limit: int = SUGGESTIONS) -> list[Result]:
+def suggest(*, text: str, user: AnyUser | None, limit: int = SUGGESTIONS) -> list[Result]:
     """Titles matching what is being typed (the last word as a prefix), best first."""
     typed = query_module.words_of(text)
     if not typed:

@@ -1,5 +1,7 @@
 """The search form. It never refuses input: unknown filter values are dropped, the text is cleaned."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +21,9 @@ class SearchForm(forms.Form):
         for name in ("q", "type", "status", "field", "sort"):
             self.fields[name].validators = []  # a NUL character is removed below, not refused
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns
         data["q"] = (data.get("q") or "").replace("\x00", " ")
         raw_field = (data.get("field") or "").strip()
         filters = clean_filters(

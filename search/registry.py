@@ -12,16 +12,22 @@ bypass those receivers: call `index_objects()` afterwards, or run `manage.py sea
 An app registers in its `AppConfig.ready()`; see docs/search.md for the lessons app's call.
 """
 
-from collections.abc import Callable, Iterable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import ManyToManyField, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core.text import stem_text
 from search.models import Audience, Document
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_BODY = 20_000  # characters of text indexed per object
 # Private-use characters mark highlights inside PostgreSQL's snippets; they never come from content.
@@ -42,7 +48,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Source:
+class Source[M: Model]:
     """One kind of searchable content.
 
     kind: short name used in URLs and the API (`?type=idea`); label/plural: shown to people;
@@ -57,28 +63,37 @@ class Source:
     """
 
     kind: str
-    label: str
-    plural: str
-    model: type[Model]
-    queryset: Callable[[], QuerySet]
-    entry: Callable[[Model], Entry | None]
-    statuses: Callable[[], dict[str, str]] = dict
+    label: StrOrPromise
+    plural: StrOrPromise
+    model: type[M]
+    queryset: Callable[[], QuerySet[M]]
+    entry: Callable[[M], Entry | None]
+    statuses: Callable[[], Mapping[str, StrOrPromise]] = dict
     indexed_fields: frozenset[str] | None = None
     m2m: tuple[str, ...] = ()
-    related: dict[type[Model], Callable[[Model], Iterable[Model]]] = field(default_factory=dict)
+    # Each function takes an instance of its key's model (one type per key: not expressible here).
+    related: dict[type[Model], Callable[[Any], Iterable[M]]] = field(default_factory=dict)
 
 
-_sources: dict[str, Source] = {}
+_sources: dict[str, Source[Any]] = {}
 
 
-def register(source: Source) -> None:
+def _through(model: type[Model], name: str) -> type[Model] | None:
+    """The intermediate model of a many-to-many field of `model` (set once the apps are loaded)."""
+    m2m = model._meta.get_field(name)
+    if not isinstance(m2m, ManyToManyField):
+        raise TypeError(f"{model._meta.label}.{name} is not a many-to-many field")
+    return m2m.remote_field.through
+
+
+def register(source: Source[Any]) -> None:
     """Add a source and keep its documents current from now on (registering twice is harmless)."""
     _sources[source.kind] = source
     uid = f"search-{source.kind}"
     post_save.connect(_saved, sender=source.model, dispatch_uid=f"{uid}-save", weak=False)
     post_delete.connect(_deleted, sender=source.model, dispatch_uid=f"{uid}-delete", weak=False)
     for name in source.m2m:
-        through = source.model._meta.get_field(name).remote_field.through
+        through = _through(source.model, name)
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}-m2m-{name}", weak=False)
     for model in source.related:
         post_save.connect(
@@ -105,7 +120,7 @@ def _saved(sender, instance: Model, raw: bool = False, update_fields=None, **kwa
     if raw:
         # loaddata: the index rows come from the same file. It sets many-to-many relations right
         # after this save, on this very instance; the mark keeps those from indexing too.
-        instance._search_loading = True
+        instance._search_loading = True  # type: ignore[attr-defined]  # a mark on this instance only
         return
     for src in _sources_for(sender):
         if (
@@ -127,7 +142,7 @@ def _m2m_changed(sender, instance: Model, action: str, reverse: bool, model: typ
         return
     for src in _sources.values():
         for name in src.m2m:
-            if src.model._meta.get_field(name).remote_field.through is not sender:
+            if _through(src.model, name) is not sender:
                 continue
             if not reverse:
                 index_object(src, instance)
@@ -195,7 +210,7 @@ def index_objects(src: Source, pks: Iterable[int]) -> None:
 
 def reindex(kinds: Iterable[str] | None = None, *, batch: int = 2000) -> dict[str, int]:
     """Rebuild the documents of the given sources (all by default). Returns documents per kind."""
-    counts = {}
+    counts: dict[str, int] = {}
     for src in sources():
         if kinds is not None and src.kind not in kinds:
             continue

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -65,19 +66,19 @@ class ServiceOut(Schema):
 
     @staticmethod
     def resolve_ozg_id(obj: Service) -> int | None:
-        return obj.ozg.ozg_id if obj.ozg_id else None
+        return obj.ozg.ozg_id if obj.ozg is not None else None
 
     @staticmethod
     def resolve_ozg_name(obj: Service) -> str | None:
-        return obj.ozg.name if obj.ozg_id else None
+        return obj.ozg.name if obj.ozg is not None else None
 
     @staticmethod
     def resolve_themenfeld(obj: Service) -> str | None:
-        return obj.ozg.themenfeld if obj.ozg_id else None
+        return obj.ozg.themenfeld if obj.ozg is not None else None
 
     @staticmethod
     def resolve_lebenslage(obj: Service) -> str | None:
-        return obj.ozg.lebenslage if obj.ozg_id else None
+        return obj.ozg.lebenslage if obj.ozg is not None else None
 
     @staticmethod
     def resolve_local(obj: Service) -> LocalService | None:
@@ -152,7 +153,7 @@ def _clean(text: str | None) -> str:
 
 @router.get("/services", response=list[ServiceOut], summary="The service inventory, filtered (staff token)")
 @paginate(Pagination)
-def service_list(request: TokenRequest, filters: Query[ServiceFilters]) -> list:
+def service_list(request: TokenRequest, filters: Query[ServiceFilters]) -> QuerySet[Service]:
     require(can_see_inventory(request.auth))
     services = _services()
     if not filters.all:
@@ -207,7 +208,7 @@ def service_update(request: TokenRequest, service_id: int, payload: LocalPatch) 
         data = {k: ("" if v is None else v) for k, v in {**data, **changes}.items()}
         form = LocalServiceForm(data=data, instance=local, can_assign_unit=manager)
         if not form.is_valid():
-            raise HttpError(422, " ".join(f"{f}: {' '.join(m)}" for f, m in form.errors.items()))
+            raise HttpError(422, " ".join(f"{f}: {' '.join(map(str, m))}" for f, m in form.errors.items()))
         local = local_service_save(
             local=form.save(commit=False), level_since=form.cleaned_data["level_since"], by=request.auth
         )

@@ -89,14 +89,15 @@ def progress_by_quarter(*, today: date | None = None) -> list[QuarterShare]:
     ends = [_next_quarter(q) for q in quarters]  # a level counts for a quarter if reached before its end
     counted, online = [0] * len(quarters), [0] * len(quarters)
     for changes in history.values():
-        i, level = 0, None
+        i = 0
+        reached: int | None = None
         for q, end in enumerate(ends):
             while i < len(changes) and changes[i][0] < end:
-                level = changes[i][1]
+                reached = changes[i][1]
                 i += 1
-            if level is not None:
+            if reached is not None:
                 counted[q] += 1
-                online[q] += level >= ONLINE_LEVEL
+                online[q] += reached >= ONLINE_LEVEL
     result = [
         QuarterShare(f"{q.year} Q{(q.month - 1) // 3 + 1}", counted[n], online[n]) for n, q in enumerate(quarters)
     ]

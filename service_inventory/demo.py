@@ -282,7 +282,8 @@ def provide_generated(
         steps = list(range(first, level + 1))
         days = sorted(rng.sample(range(span), len(steps)))
         target = min(4, level + rng.choice([0, 1, 1, 2])) if rng.random() < 0.6 else None
-        unit = units.get(UNIT_BY_TOPIC.get(topics.get(ozg_id, ""), ""))
+        topic = topics.get(ozg_id, "") if ozg_id is not None else ""
+        unit = units.get(UNIT_BY_TOPIC.get(topic, ""))
         locals_.append(
             LocalService(
                 service_id=service_id,

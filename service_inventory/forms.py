@@ -1,7 +1,7 @@
 from typing import cast
 
 from django import forms
-from django.db.models import F
+from django.db.models import F, OrderBy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
@@ -13,7 +13,7 @@ from service_inventory.services import level_since_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Services without data of the municipality come last in every order, on SQLite and PostgreSQL alike.
-SORTS = {
+SORTS: dict[str, list[str | OrderBy]] = {
     "relevance": ["relevance", "name", "pk"],  # only with a search (services.search annotates it)
     "name": ["name", "pk"],
     "topic": [F("ozg__themenfeld").asc(nulls_last=True), "name", "pk"],

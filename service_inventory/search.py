@@ -18,7 +18,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 
 from core.text import stem, stem_text, stems, words
 
@@ -55,7 +55,7 @@ def search_services(services: QuerySet, query: str) -> tuple[QuerySet, bool]:
 
     A number is looked up as a LeiKa key. Returns the queryset and whether anything was searched.
     """
-    relevance = Value(0)
+    relevance: Expression = Value(0)
     searched = False
     for word in query.split()[:MAX_WORDS]:
         if word.isdigit():

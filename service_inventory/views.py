@@ -12,7 +12,7 @@ from core.access import require
 from core.audit import render_history
 from core.editing import save_form_view
 from core.exports import dated_filename, table_response
-from core.http import HtmxHttpRequest
+from core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from ideas.models import Idea
 from municipality.models import Municipality
 from projects.models import Project
@@ -69,14 +69,14 @@ def service_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def service_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     require(can_see_inventory(request.user))
     _form, services = filtered_services(request)
     return table_response(fmt, exports.services_table(services), filename=dated_filename("leistungen", fmt))
 
 
 @login_required
-def service_overview(request: HttpRequest) -> HttpResponse:
+def service_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(can_see_inventory(request.user))
     provided = LocalService.objects.filter(provided=True)
     totals = provided.aggregate(
@@ -108,7 +108,7 @@ def service_overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def service_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
     municipality = Municipality.objects.current()
@@ -121,7 +121,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "state_names": state_names(service.states),
         "siblings": (
             service.ozg.services.exclude(pk=service.pk).select_related("local").order_by("name")[:50]
-            if service.ozg_id
+            if service.ozg is not None
             else []
         ),
         "history": local.level_changes.select_related("recorded_by") if local else [],
@@ -133,7 +133,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service) or LocalService(service=service)
     require(can_edit_service(request.user, local if local.pk else None))
@@ -155,10 +155,12 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def backlog_add(request: HttpRequest, pk: int) -> HttpResponse:
+def backlog_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
     require(can_edit_service(request.user, local))
+    if local is None:  # no data of ours yet, so no backlog (its page offers none)
+        raise Http404
     form = BacklogForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         idea, project = form.cleaned_data["idea"], form.cleaned_data["project"]
@@ -170,10 +172,12 @@ def backlog_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def backlog_remove(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+def backlog_remove(request: AuthenticatedHttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
     require(can_edit_service(request.user, local))
+    if local is None:  # no data of ours yet, so nothing on a backlog
+        raise Http404
     if kind == "idea":
         backlog_unlink(local=local, idea=get_object_or_404(Idea, pk=item))
     elif kind == "project":
@@ -185,7 +189,7 @@ def backlog_remove(request: HttpRequest, pk: int, kind: str, item: int) -> HttpR
 
 
 @login_required
-def service_history(request: HttpRequest, pk: int) -> HttpResponse:
+def service_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = access_service(request.user, pk)
     local = local_of(service)
     if local is None:

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ def _current_strategy() -> Strategy:
 
 def strategy_detail(request: HttpRequest) -> HttpResponse:
     strategy = Strategy.objects.current()
-    fields = []
+    fields: QuerySet[FieldOfAction] | list[FieldOfAction] = []
     if strategy is not None:
         fields = strategy.fields_of_action.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.order_by("position", "title"))

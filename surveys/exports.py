@@ -34,7 +34,7 @@ def _rows(survey: Survey, questions: list[Question]) -> Iterator[list]:
     for number, response in enumerate(responses, start=1):
         cells: dict[int, list[str]] = {}
         while pending is not None and pending.response_id == response.pk:
-            if pending.choice_id:
+            if pending.choice is not None:
                 value = pending.choice.label
             elif pending.value is not None:
                 value = str(pending.value)

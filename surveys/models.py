@@ -16,6 +16,7 @@ the database (docs/surveys.md, "Anonymity"):
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEXT_ANSWER_MAX = 2000
 SCALE_VALUES = range(1, 6)
@@ -112,7 +116,7 @@ class Survey(models.Model):
             return "closed"
         return "open"
 
-    def get_phase_display(self) -> str:
+    def get_phase_display(self) -> "StrOrPromise":
         return {
             "draft": _("draft"),
             "upcoming": _("not yet open"),

@@ -12,7 +12,11 @@ def export_responses(user: User) -> list[dict[str, Any]]:
     responses = list(Response.objects.filter(respondent=user).select_related("survey").order_by("submitted_on", "pk"))
     answers: dict[int, list[dict]] = {}
     for answer in Answer.objects.filter(response__in=responses).select_related("question", "choice").order_by("pk"):
-        value = answer.choice.label if answer.choice_id else (answer.value if answer.value is not None else answer.text)
+        value = (
+            answer.choice.label
+            if answer.choice is not None
+            else (answer.value if answer.value is not None else answer.text)
+        )
         answers.setdefault(answer.response_id, []).append({"question": answer.question.text, "answer": value})
     return [
         {"survey": r.survey.title, "submitted_on": r.submitted_on, "answers": answers.get(r.pk, [])} for r in responses

@@ -1,6 +1,7 @@
 """Survey results: counts per option and scale value in a fixed number of queries, drawn as SVG bars."""
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count
 
@@ -52,7 +53,7 @@ def survey_results(survey: Survey, *, texts_per_question: int = 5) -> list[Quest
         .values_list("choice", "n")
     )
     by_value: dict[tuple[int, int], int] = {
-        (q, v): n
+        (q, cast(int, v)): n  # a value: the query leaves out answers without one
         for q, v, n in Answer.objects.filter(question__survey=survey, value__isnull=False)
         .values_list("question", "value")
         .annotate(n=Count("pk"))

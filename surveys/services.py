@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import AnyUser, User
 from ideas.models import Idea
 from ideas.services import idea_submit
 from surveys.models import Answer, Choice, Invitation, Participation, Question, Response, Survey
@@ -40,7 +40,7 @@ def browser_key(survey: Survey, browser: str) -> str:
 
 
 def respondent_key(
-    survey: Survey, *, user: User | None = None, invitation: Invitation | None = None, browser: str = ""
+    survey: Survey, *, user: AnyUser | None = None, invitation: Invitation | None = None, browser: str = ""
 ) -> str:
     """The key stored with an answer.
 
@@ -62,7 +62,7 @@ def respondent_key(
 
 
 def has_answered(
-    survey: Survey, key: str = "", *, user: User | None = None, invitation: Invitation | None = None
+    survey: Survey, key: str = "", *, user: AnyUser | None = None, invitation: Invitation | None = None
 ) -> bool:
     if invitation is not None:
         return invitation.used
@@ -85,7 +85,7 @@ def submit_response(
     survey: Survey,
     key: str,
     answers: list[GivenAnswer],
-    user: User | None = None,
+    user: AnyUser | None = None,
     invitation: Invitation | None = None,
 ) -> Response:
     """Store one person's answers, all or nothing; a second answer of the same link, account or browser is refused.
@@ -95,7 +95,8 @@ def submit_response(
     """
     if not survey.is_open():
         raise SurveyError(_("This survey is closed; answers are no longer accepted."))
-    signed_in = user is not None and user.is_authenticated
+    account = user if user is not None and user.is_authenticated else None
+    signed_in = account is not None
     anonymous = survey.anonymous
     if anonymous and (invitation is not None or signed_in):
         # Answers to one survey take turns, so the rewriting below sees every earlier one.
@@ -106,10 +107,10 @@ def submit_response(
             raise SurveyError(_("This invitation link has already been used to answer."))
         if anonymous:
             _blur_markers(Invitation.objects.filter(survey=survey))
-    elif signed_in:
+    elif account is not None:
         try:
             with transaction.atomic():
-                Participation.objects.create(survey=survey, user=user)
+                Participation.objects.create(survey=survey, user=account)
         except IntegrityError:
             raise SurveyError(_("You have already answered this survey. Thank you!")) from None
         if anonymous:
@@ -124,7 +125,7 @@ def submit_response(
                 pk=new_id(),
                 survey=survey,
                 respondent_key=key,
-                respondent=user if signed_in and not anonymous else None,
+                respondent=account if not anonymous else None,
             )
     except IntegrityError:
         raise SurveyError(_("You have already answered this survey. Thank you!")) from None

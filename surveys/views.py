@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from core import ratelimit
 from core.access import require
 from core.editing import confirm_delete_view, save_form_view
 from core.exports import csv_response, dated_filename, table_response
+from core.http import AuthenticatedHttpRequest
 from participation.forms import OutcomeIdeaForm
 from surveys import exports
 from surveys.forms import AnonymousAnswerForm, AnswerForm, InvitationForm, QuestionForm, SurveyForm
@@ -141,7 +144,7 @@ def survey_invited(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey.objects.select_related("field_of_action"), pk=pk)
     context = {
@@ -155,7 +158,7 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def survey_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk) if pk else None
     form = SurveyForm(request.POST or None, instance=survey)
@@ -163,7 +166,7 @@ def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form.instance.created_by = request.user
         now = timezone.localtime().replace(second=0, microsecond=0)
         form.initial.setdefault("opens_at", now)
-        form.initial.setdefault("closes_at", now + timezone.timedelta(days=28))
+        form.initial.setdefault("closes_at", now + timedelta(days=28))
     return save_form_view(
         request,
         form=form,
@@ -174,7 +177,7 @@ def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk)
     consequences = ""
@@ -192,7 +195,9 @@ def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def question_edit(request: HttpRequest, survey_pk: int | None = None, pk: int | None = None) -> HttpResponse:
+def question_edit(
+    request: AuthenticatedHttpRequest, survey_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
     require(can_manage_surveys(request.user))
     if pk:
         question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
@@ -223,7 +228,7 @@ def question_edit(request: HttpRequest, survey_pk: int | None = None, pk: int | 
 
 
 @login_required
-def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def question_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_surveys(request.user))
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
     manage_url = reverse("surveys:manage", args=[question.survey_id])
@@ -240,7 +245,7 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+def question_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_surveys(request.user))
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
     try:
@@ -251,7 +256,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitations(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk)
     form = InvitationForm(request.POST or None)
@@ -266,7 +271,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_manage_surveys(request.user))
     survey = get_object_or_404(Survey, pk=pk)
     table = exports.invitations_table(survey)
@@ -274,7 +279,7 @@ def invitations_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_see_results(request.user))
     survey = get_object_or_404(Survey.objects.select_related("field_of_action"), pk=pk)
     context = {
@@ -287,7 +292,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def text_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def text_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(can_see_results(request.user))
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk, kind=Question.Kind.TEXT)
     answers = Answer.objects.filter(question=question).exclude(text="").select_related("idea").order_by("-pk")
@@ -302,7 +307,7 @@ def text_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     require(can_see_results(request.user))
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -311,11 +316,11 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def answer_idea(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_idea(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Turn a free-text answer into an idea that keeps the survey as its origin."""
     require(can_manage_surveys(request.user))
     answer = get_object_or_404(Answer.objects.select_related("question__survey"), pk=pk, question__kind="text")
-    if answer.idea_id:
+    if answer.idea is not None:
         messages.info(request, _("This answer has already become an idea."))
         return redirect(answer.idea)
     survey = answer.question.survey

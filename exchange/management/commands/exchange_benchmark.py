@@ -46,6 +46,7 @@ class Command(BaseCommand):
         allow_loopback.enable()
         try:
             self.stdout.write(f"signing {peers * items:,} items for {peers:,} loopback peers …")
+            assert server.stdout is not None  # stdout=PIPE
             server.stdout.readline()
             prefix = PREFIX.format(port=port)
             Peer.objects.filter(url__startswith=prefix).delete()
