@@ -6,6 +6,8 @@ compatible changes. Project status codes also carry the IATI activity status
 (1 pipeline … 6 suspended) so the documents can be mapped onto that standard.
 """
 
+import re
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +18,10 @@ from core.links import absolute_url
 from lessons.models import Lesson
 from municipality.models import Municipality
 from projects.models import Decision, Kpi, Measurement, Milestone, Project
+from service_inventory.models import LocalService
 
+# The schema's pattern for a LeiKa key; a service the LeiKa does not list has none.
+LEIKA_KEY = re.compile(r"[0-9]{14}")
 FORMAT = "etappe-exchange"
 VERSION = 1
 IATI_STATUS = {
@@ -129,13 +134,21 @@ def projects_data(projects: list[Project]) -> dict[int, dict[str, Any]]:
 
 
 def _service_keys(project_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
-    """OZG-IDs and LeiKa keys of the services a project touches, when the service inventory links them."""
-    try:
-        # An optional hook: the service inventory does not provide it (yet), so no keys are sent.
-        from service_inventory.exchange import service_keys_for_projects  # type: ignore[import-not-found]
-    except ImportError:
-        return {}
-    return service_keys_for_projects(project_ids)
+    """OZG ids and LeiKa keys of the services in whose backlog a project stands (the service inventory)."""
+    links = LocalService.projects.through.objects.filter(project_id__in=project_ids).values_list(
+        "project_id", "localservice__service__ozg__ozg_id", "localservice__service__leika_key"
+    )
+    ozg_ids: dict[int, set[int]] = defaultdict(set)
+    leika_keys: dict[int, set[str]] = defaultdict(set)
+    for project_id, ozg_id, leika_key in links:
+        if ozg_id is not None:
+            ozg_ids[project_id].add(ozg_id)
+        if LEIKA_KEY.fullmatch(leika_key):
+            leika_keys[project_id].add(leika_key)
+    return {
+        pk: ([str(ozg_id) for ozg_id in sorted(ozg_ids[pk])], sorted(leika_keys[pk]))
+        for pk in ozg_ids.keys() | leika_keys.keys()
+    }
 
 
 def lessons_data(lessons: list[Lesson]) -> dict[int, dict[str, Any]]:

@@ -10,6 +10,7 @@ from installation.testing import BaseTestCase
 from lessons.models import Lesson
 from lessons.testing import make_lesson
 from projects.models import Milestone, Project
+from service_inventory.models import LocalService, OzgService, Service
 
 
 class FeedTests(BaseTestCase):
@@ -61,6 +62,33 @@ class FeedTests(BaseTestCase):
             self.public.save()
         body = self.feed(since=body["cursor"]).json()
         self.assertEqual([(i["type"], i["withdrawn"]) for i in body["items"]], [("project", True)])
+
+    def test_a_project_names_the_services_whose_backlog_holds_it(self) -> None:
+        ozg = OzgService.objects.create(ozg_id=10394, name="Wohngeld", themenfeld="Bauen & Wohnen")
+        listed = Service.objects.create(key="99106001000000", leika_key="99106001000000", name="Wohngeld", ozg=ozg)
+        unlisted = Service.objects.create(key="ozg-10394-zuschuss", name="Zuschuss", ozg=ozg)
+        local = LocalService.objects.create(service=listed)
+        other = LocalService.objects.create(service=unlisted)
+
+        def project_data(body):
+            return next(i["data"] for i in body["items"] if i["type"] == "project")
+
+        cursor = self.feed().json()["cursor"]
+        with self.captureOnCommitCallbacks(execute=True):
+            local.projects.add(self.public)
+            other.projects.add(self.public)
+        body = self.feed(since=cursor).json()
+        self.assertEqual(list(validator().iter_errors(body)), [])
+        data = project_data(body)
+        self.assertEqual((data["ozg_ids"], data["leika_keys"]), (["10394"], ["99106001000000"]))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.public.local_services.remove(local)
+        body = self.feed(since=body["cursor"]).json()
+        self.assertEqual((project_data(body)["ozg_ids"], project_data(body)["leika_keys"]), (["10394"], []))
+        with self.captureOnCommitCallbacks(execute=True):
+            other.delete()
+        data = project_data(self.feed(since=body["cursor"]).json())
+        self.assertEqual((data["ozg_ids"], data["leika_keys"]), ([], []))
 
     def test_nothing_changes_when_nothing_changed(self) -> None:
         self.assertEqual(publications_refresh(), 0)
