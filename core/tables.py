@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from xml.etree.ElementTree import ParseError
 
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,6 +37,26 @@ class TableError(ValueError):
     def __init__(self, message: str, *, line: int = 1) -> None:
         super().__init__(message)
         self.line = line
+
+
+class TableFileField(forms.FileField):
+    """An upload field for a CSV or Excel table: the file picker offers both, and a file of another
+    kind or larger than MAX_BYTES is refused on the form before anything reads it."""
+
+    ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": self.ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> UploadedFile | None:
+        upload = super().clean(data, initial)
+        if upload:
+            if not (upload.name or "").lower().endswith((".csv", ".xlsx")):
+                raise forms.ValidationError(_("Please upload a .csv or .xlsx file."), code="kind")
+            if upload.size is None or upload.size > MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
+        return upload
 
 
 def is_workbook(data: bytes) -> bool:
@@ -64,6 +86,14 @@ def read_table(data: bytes, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_
         return _collect(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows, max_columns)
     except csv.Error as error:
         raise TableError(_("The file cannot be read as CSV: %(reason)s") % {"reason": error}) from error
+
+
+def read_import(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[object]]:
+    """`read_table` for an import: a file without a single row (not even a header) is refused as empty."""
+    table = read_table(data, max_rows=max_rows)
+    if not table:
+        raise TableError(_("The file is empty."))
+    return table
 
 
 def read_workbook(data: bytes, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> list[list[object]]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.honeypot import HoneypotMixin
-from core.tables import MAX_BYTES
+from core.tables import TableFileField
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea
 from ideas.permissions import merge_targets
 from ideas.workflow import TRANSITIONS
@@ -197,20 +197,9 @@ class IdeaFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = TableFileField(
         label=_("CSV or Excel file"),
         help_text=_(
             "Columns: Titel, Beschreibung (required); Handlungsfeld, Status, Eingereicht am, Quelle (optional). At most 5 MB."
         ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Please upload a .csv or .xlsx file."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tables import TableError, match_choice, read_table
+from core.tables import TableError, match_choice, read_import
 from ideas.models import DESCRIPTION_MAX, TITLE_MAX, Idea, Moderation, StatusChange
 from strategy.models import FieldOfAction
 
@@ -56,12 +56,9 @@ def parse_ideas(data: bytes) -> ImportResult:
     """Check every row; the result holds either clean rows or line-numbered errors."""
     result = ImportResult()
     try:
-        table = read_table(data, max_rows=MAX_ROWS)
+        table = read_import(data, max_rows=MAX_ROWS)
     except TableError as error:
         result.errors.append((error.line, str(error)))
-        return result
-    if not table:
-        result.errors.append((1, _("The file is empty.")))
         return result
     header = [HEADERS.get(str(cell or "").strip().casefold()) for cell in table[0]]
     missing = [name for name in ("title", "description") if name not in header]

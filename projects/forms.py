@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from core.tables import MAX_BYTES
+from core.tables import TableFileField
 from ideas.models import Idea
 from projects.importing import TARGETS
 from projects.models import Decision, Kpi, LogEntry, Measurement, Milestone, Project
@@ -217,21 +217,10 @@ class ProjectFilterForm(forms.Form):
 
 
 class MeasuresUploadForm(forms.Form):
-    file = forms.FileField(
+    file = TableFileField(
         label=_("CSV or Excel file"),
         help_text=_("One row per milestone; rows with the same project title form one project. At most 5 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Please upload a .csv or .xlsx file."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload
 
 
 class ColumnMappingForm(forms.Form):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, User
-from core.tables import TableError, match_choice, parse_day, read_table
+from core.tables import TableError, match_choice, parse_day, read_import
 from projects.models import STATUS_REASON_MAX, Milestone, Project
 from projects.services import recompute_progress
 from strategy.models import FieldOfAction
@@ -115,12 +115,9 @@ def _money(value: object) -> Decimal:
 def parse_measures(data: bytes, mapping: dict[str, int] | None = None) -> MeasuresImport:
     result = MeasuresImport()
     try:
-        table = read_table(data, max_rows=MAX_ROWS)
+        table = read_import(data, max_rows=MAX_ROWS)
     except TableError as error:
         result.errors.append((error.line, str(error)))
-        return result
-    if not table:
-        result.errors.append((1, _("The file is empty.")))
         return result
     result.header = [str(cell or "").strip() for cell in table[0]]
     result.mapping = guess_mapping(result.header) if mapping is None else mapping

@@ -1,8 +1,10 @@
 """The shared reader of imported tables: limits hold at their edges, ordinary files read as before."""
 
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase
 
-from core.tables import TableError, read_table
+from core.tables import MAX_BYTES, TableError, TableFileField, read_import, read_table
 from core.tests import spreadsheets
 
 
@@ -37,3 +39,25 @@ class ReadTableTests(SimpleTestCase):
         ):
             with self.subTest(data=data[:20]), self.assertRaises(TableError):
                 read_table(data)
+
+
+class ImportUploadTests(SimpleTestCase):
+    """What every import form and parser shares: the kind and size of the file, and an empty file."""
+
+    def test_the_field_takes_csv_and_xlsx_up_to_the_limit_and_refuses_others(self) -> None:
+        field = TableFileField(label="Datei")
+        self.assertIn(".xlsx", field.widget.attrs["accept"])
+        self.assertEqual(field.clean(SimpleUploadedFile("ideen.CSV", b"titel\n")).name, "ideen.CSV")
+        for upload, code in (
+            (SimpleUploadedFile("ideen.ods", b"titel\n"), "kind"),
+            (SimpleUploadedFile("ideen.xlsx", b"x" * (MAX_BYTES + 1)), "size"),
+        ):
+            with self.subTest(upload.name), self.assertRaises(forms.ValidationError) as raised:
+                field.clean(upload)
+            self.assertEqual(raised.exception.code, code)
+
+    def test_an_empty_file_is_refused_on_line_1(self) -> None:
+        with self.assertRaises(TableError) as raised:
+            read_import(b"")
+        self.assertEqual((raised.exception.line, str(raised.exception)), (1, "Die Datei ist leer."))
+        self.assertEqual(read_import(b"titel\n"), [["titel"]])
