@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken, User
@@ -27,6 +28,17 @@ class StaffTokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         return api_token.user
+
+
+def optional_token_user(request: HttpRequest) -> User | None:
+    """For reads where a token is optional: without one the caller sees what the public sees (None);
+    a wrong or foreign one is refused (401), never taken for no token."""
+    if not request.headers.get("Authorization"):
+        return None
+    user = StaffTokenAuth()(request)
+    if user is None:
+        raise AuthenticationError
+    return user
 
 
 router = Router(tags=["accounts"])

@@ -13,11 +13,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth, TokenRequest
-from accounts.models import AnyUser, User
+from accounts.api import StaffTokenAuth, TokenRequest, optional_token_user
+from accounts.models import AnyUser
 from config.pagination import Pagination
 from core.middleware import AuditlogMiddleware  # the client address behind trusted proxies
 from lessons.forms import LessonForm
@@ -42,18 +42,8 @@ class ReaderRequest(HttpRequest):
     lesson_reader: AnyUser
 
 
-def _token_user(request: HttpRequest) -> User | None:
-    """A token is optional on reads: without one only public lessons are visible; a wrong one is refused (401)."""
-    if not request.headers.get("Authorization"):
-        return None
-    user = StaffTokenAuth()(request)
-    if user is None:
-        raise AuthenticationError
-    return user
-
-
 def _visible(request: ReaderRequest) -> LessonQuerySet:
-    user = _token_user(request)
+    user = optional_token_user(request)
     # Whose rules apply to what is shown with each lesson (its project): kept for the schema below.
     request.lesson_reader = user or AnonymousUser()
     if user is None:

@@ -12,10 +12,10 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth, TokenRequest
+from accounts.api import StaffTokenAuth, TokenRequest, optional_token_user
 from accounts.models import User
 from config.pagination import Pagination
 from core.access import require
@@ -26,16 +26,6 @@ from projects.permissions import can_see_internal_projects, can_work_on_project
 from projects.services import ConflictError, ProjectError, log_add, milestone_save
 
 router = Router(tags=["projects"])
-
-
-def _token_user(request: HttpRequest) -> User | None:
-    """A token is optional on reads: without one only public projects are visible; a wrong one is refused (401)."""
-    if not request.headers.get("Authorization"):
-        return None
-    user = StaffTokenAuth()(request)
-    if user is None:
-        raise AuthenticationError
-    return user
 
 
 # A distinct name: an enum called "Status" would clash with the ideas' one in the OpenAPI document.
@@ -193,7 +183,7 @@ class ProjectFilters(Schema):
 
 
 def _visible(request: HttpRequest):
-    return _visible_to(_token_user(request))
+    return _visible_to(optional_token_user(request))
 
 
 def _visible_to(user: User | None):
@@ -243,7 +233,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> list:
 def project_detail(request: HttpRequest, project_id: int) -> Project:
     # Linked ideas and projects count only as far as the reader may see them: the ids of an
     # unpublished idea or an internal project would tell that it exists.
-    user = _token_user(request)
+    user = optional_token_user(request)
     return get_object_or_404(
         _visible_to(user).prefetch_related(
             Prefetch("ideas", queryset=Idea.objects.visible_to(user or AnonymousUser()).only("pk")),

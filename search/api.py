@@ -5,25 +5,13 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from accounts.api import StaffTokenAuth
-from accounts.models import User
+from accounts.api import optional_token_user
 from config.pagination import Pagination
 from search.engine import Search, clean_filters, run_search
 
 router = Router(tags=["search"])
-
-
-def _token_user(request: HttpRequest) -> User | None:
-    """A token is optional: without one only public documents are found; a wrong one is refused (401)."""
-    if not request.headers.get("Authorization"):
-        return None
-    user = StaffTokenAuth()(request)
-    if user is None:
-        raise AuthenticationError
-    return user
 
 
 class SearchFilters(Schema):
@@ -78,7 +66,7 @@ class _Results(Sequence):
 @router.get("/search", response=list[SearchResultOut], summary="Search ideas, projects, the strategy and lessons")
 @paginate(Pagination)
 def search(request: HttpRequest, filters: Query[SearchFilters]) -> _Results:
-    user = _token_user(request)
+    user = optional_token_user(request)
     found = run_search(
         text=filters.q.replace("\x00", " "),
         user=user,
