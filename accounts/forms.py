@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
 from core.honeypot import HoneypotMixin
+from municipality.legal import PRIVACY_HINT
 
 
 class LoginForm(AuthenticationForm):
@@ -56,6 +57,7 @@ class AccountSetupForm(forms.Form):
         label=_(
             "I agree that my e-mail address and name are stored to run my account. I can delete my account at any time."
         ),
+        help_text=PRIVACY_HINT,
     )
 
     def __init__(self, *args, email: str, **kwargs) -> None:

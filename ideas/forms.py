@@ -11,6 +11,7 @@ from core.tables import TableFileField
 from ideas.models import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX, Idea
 from ideas.permissions import merge_targets
 from ideas.workflow import TRANSITIONS
+from municipality.legal import PRIVACY_HINT
 from strategy.models import FieldOfAction
 
 SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
@@ -102,7 +103,8 @@ class AnonymousIdeaForm(HoneypotMixin, IdeaForm):
         label=_(
             "I agree that my e-mail address is stored to confirm my idea and to inform me about it. "
             "It is deleted when I ask for it."
-        )
+        ),
+        help_text=PRIVACY_HINT,
     )
 
     class Meta(IdeaForm.Meta):

@@ -9,6 +9,7 @@ class MunicipalityConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from municipality.models import Municipality
+        from municipality.models import LegalPage, Municipality
 
         auditlog.register(Municipality)
+        auditlog.register(LegalPage)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipality import register
-from municipality.models import Municipality
+from municipality.models import LegalPage, Municipality
 
 
 class RegisterSearchForm(forms.Form):
@@ -50,3 +50,18 @@ class StatementForm(forms.ModelForm):
         if reviewed and not prepared:
             self.add_error("statement_prepared_on", _("Enter when the statement was prepared, too."))
         return cleaned
+
+
+class LegalPageForm(forms.ModelForm):
+    """The text of the Impressum or the privacy notice."""
+
+    class Meta:
+        model = LegalPage
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 30, "lang": "de"})}
+        help_texts = {
+            "text": _(
+                "Plain text. A line starting with “## ” is a heading, “### ” a subheading, “- ” an item of a list; "
+                "an empty line starts a new paragraph. Web and e-mail addresses become links."
+            )
+        }

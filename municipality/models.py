@@ -62,3 +62,35 @@ class Municipality(models.Model):
         self.area_km2 = entry.area_km2
         self.register_as_of = entry.as_of
         self.is_fictional = False
+
+
+class LegalPageQuerySet(models.QuerySet["LegalPage"]):
+    def for_kind(self, kind: str) -> "LegalPage":
+        """The saved page of this kind, or a new one holding the default template (not saved)."""
+        from municipality.legal_defaults import default_text
+
+        return self.filter(kind=kind).first() or LegalPage(kind=kind, text=default_text(kind))
+
+
+class LegalPage(models.Model):
+    """The Impressum (§ 5 DDG) and the privacy notice (Art. 13/14 DSGVO), written by the administrator.
+
+    Until one is saved its page shows a German default template with placeholders in [[…]].
+    """
+
+    class Kind(models.TextChoices):
+        IMPRINT = "impressum", _("Legal notice (Impressum)")
+        PRIVACY = "datenschutz", _("Privacy notice")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
+    text = models.TextField(_("text"), max_length=50000)
+    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = LegalPageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("legal page")
+        verbose_name_plural = _("legal pages")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

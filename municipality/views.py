@@ -2,14 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.access import require
-from core.http import HtmxHttpRequest
+from core.editing import save_form_view
+from core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from municipality import register
-from municipality.forms import ChooseMunicipalityForm, RegisterSearchForm, StatementForm
-from municipality.models import Municipality
-from municipality.permissions import can_configure_municipality
+from municipality.forms import ChooseMunicipalityForm, LegalPageForm, RegisterSearchForm, StatementForm
+from municipality.golive import golive_checklist
+from municipality.legal import placeholders
+from municipality.models import LegalPage, Municipality
+from municipality.permissions import can_configure_municipality, can_edit_legal_pages
 from municipality.services import municipality_set_from_register
 
 
@@ -46,7 +50,33 @@ def configure(request: HtmxHttpRequest) -> HttpResponse:
         "choose_form": choose_form,
         "results": results,
         "attribution": register.ATTRIBUTION,
+        "checklist": golive_checklist(municipality),
     }
     if request.htmx:
         return render(request, "municipality/configure.html#results", context)
     return render(request, "municipality/configure.html", context)
+
+
+# The public page of each legal page (mounted in config/urls.py with the frame's pages).
+LEGAL_PAGE_URLS: dict[str, str] = {LegalPage.Kind.IMPRINT: "core:imprint", LegalPage.Kind.PRIVACY: "core:privacy"}
+
+
+@login_required
+def edit_legal_page(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """The administrator writes the Impressum or the privacy notice, starting from the default template."""
+    require(can_edit_legal_pages(request.user))
+    page = LegalPage.objects.for_kind(kind)
+    form = LegalPageForm(request.POST if request.method == "POST" else None, instance=page)
+    return save_form_view(
+        request,
+        form=form,
+        title=page.get_kind_display(),
+        cancel_url=reverse("municipality:configure"),
+        success_url=reverse(LEGAL_PAGE_URLS[page.kind]),
+        template="municipality/legal_edit.html",
+        context={
+            "page": page,
+            "placeholders": placeholders(page.text),
+            "public_url": reverse(LEGAL_PAGE_URLS[page.kind]),
+        },
+    )
