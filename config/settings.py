@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "learning",
     "reports",
     "exchange",
+    # The personal start page after login: it reads the apps above, none of them reads it.
+    "workspace",
     # search comes last of the apps: its hooks index what the other apps created (installation/plugins.py).
     "search",
     # The top floor: demo, generated data, benchmarks, export and import of everything (it uses every app).
@@ -119,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "municipality.context_processors.platform",
+                "workspace.context_processors.workspace",
             ],
         },
     },
@@ -205,7 +208,8 @@ if min(ETAPPE_SESSION_IDLE_MINUTES_INTERNAL, ETAPPE_SESSION_IDLE_MINUTES, ETAPPE
         "ETAPPE_SESSION_IDLE_MINUTES(_INTERNAL) and ETAPPE_SESSION_MAX_HOURS must be at least 1."
     )
 SESSION_COOKIE_AGE = ETAPPE_SESSION_MAX_HOURS * 3600
-LOGIN_REDIRECT_URL = "core:home"
+# Everyone lands on their personal start page; a `next` parameter (the page that asked for the login) wins.
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
@@ -348,6 +352,9 @@ ETAPPE_API_TOKEN_DEFAULT_DAYS = int(os.environ.get("ETAPPE_API_TOKEN_DEFAULT_DAY
 ETAPPE_API_TOKEN_MAX_DAYS = int(os.environ.get("ETAPPE_API_TOKEN_MAX_DAYS", "365"))
 if not 1 <= ETAPPE_API_TOKEN_DEFAULT_DAYS <= ETAPPE_API_TOKEN_MAX_DAYS:
     raise ImproperlyConfigured("ETAPPE_API_TOKEN_DEFAULT_DAYS must be between 1 and ETAPPE_API_TOKEN_MAX_DAYS.")
+# Backups happen outside the application (database dumps, var/media): the operator confirms with
+# this variable that they are set up and restorable; the go-live checklist (municipality/golive.py) asks.
+ETAPPE_BACKUPS_CONFIRMED = env_bool("ETAPPE_BACKUPS_CONFIRMED", False)
 
 if ETAPPE_ENV == "test":
     # Fast hashing keeps the suite quick; production uses Django's default (PBKDF2).

@@ -6,7 +6,7 @@ from django.urls import include, path
 from config.api import api
 from core.urls import urlpatterns as core_pages
 from core.views import healthz
-from municipality import statement
+from municipality import legal, statement
 from reports.public import progress_home
 
 
@@ -16,12 +16,14 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 # The pages of the frame keep the `core` namespace (core:home, core:accessibility, …); the start page
-# and the accessibility pages come from the apps that know what they show.
+# and the accessibility and legal pages come from the apps that know what they show.
 frame_pages = [
     path("", progress_home, name="home"),
     *core_pages,
     path("barrierefreiheit/", statement.accessibility, name="accessibility"),
     path("leichte-sprache/", statement.easy_language, name="easy_language"),
+    path("impressum/", legal.imprint, name="imprint"),
+    path("datenschutz/", legal.privacy, name="privacy"),
 ]
 
 urlpatterns = [
@@ -41,6 +43,7 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("reports/", include("reports.urls")),
     path("exchange/", include("exchange.urls")),
+    path("workspace/", include("workspace.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

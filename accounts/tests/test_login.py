@@ -14,7 +14,7 @@ from installation.testing import PASSWORD, BaseTestCase, make_user
 class LoginTests(BaseTestCase):
     def test_it_logs_in_with_email_and_password(self) -> None:
         response = self.client.post(reverse("accounts:login"), {"username": "Staff@Example.org", "password": PASSWORD})
-        self.assertRedirects(response, reverse("core:home"))
+        self.assertRedirects(response, reverse("workspace:home"))  # the personal start page (workspace app)
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.staff.pk)
 
     def test_it_refuses_a_wrong_password_with_a_german_message(self) -> None:

@@ -40,7 +40,7 @@ class RedisDownTests(BaseTestCase):
     def test_pages_logins_and_logouts_keep_working(self) -> None:
         self.assertEqual(self.client.get("/").status_code, 200)
         response = self.client.post(reverse("accounts:login"), {"username": "staff@example.org", "password": PASSWORD})
-        self.assertRedirects(response, reverse("core:home"))
+        self.assertRedirects(response, reverse("workspace:home"))
         self.assertEqual(self.client.get(reverse("accounts:profile")).status_code, 200)
         self.assertEqual(self.client.get(reverse("ideas:list")).status_code, 200)
         self.client.post(reverse("accounts:logout"))
