@@ -67,9 +67,17 @@ def edit_legal_page(request: AuthenticatedHttpRequest, kind: str) -> HttpRespons
     require(can_edit_legal_pages(request.user))
     page = LegalPage.objects.for_kind(kind)
     form = LegalPageForm(request.POST if request.method == "POST" else None, instance=page)
+
+    def save() -> LegalPage:
+        # By kind, not by the instance read above: two administrators saving the first text at the
+        # same moment both end in the one row of this kind (the later text wins) instead of an error.
+        saved, _created = LegalPage.objects.update_or_create(kind=kind, defaults={"text": form.cleaned_data["text"]})
+        return saved
+
     return save_form_view(
         request,
         form=form,
+        save=save,
         title=page.get_kind_display(),
         cancel_url=reverse("municipality:configure"),
         success_url=reverse(LEGAL_PAGE_URLS[page.kind]),

@@ -1,3 +1,5 @@
+from unittest import mock
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -90,6 +92,16 @@ class LegalPageTests(BaseTestCase):
                 if name not in ("admin", "anonymous"):
                     self.assertEqual(self.client.post(url, {"text": "Gehackt"}).status_code, 403)
         self.assertFalse(LegalPage.objects.exists())
+
+    def test_a_first_text_saved_while_another_administrator_saved_one_updates_that_row(self) -> None:
+        self.login(self.admin)
+        unsaved = LegalPage(kind=LegalPage.Kind.IMPRINT, text=default_text(LegalPage.Kind.IMPRINT))
+        # The form was opened before the other administrator's first text was stored.
+        LegalPage.objects.create(kind=LegalPage.Kind.IMPRINT, text="Erste Fassung")
+        with mock.patch.object(LegalPage.objects, "for_kind", return_value=unsaved):
+            response = self.client.post(EDIT_IMPRINT, {"text": COMPLETE})
+        self.assertRedirects(response, IMPRINT)
+        self.assertEqual(list(LegalPage.objects.values_list("text", flat=True)), [COMPLETE])
 
     def test_an_empty_text_is_refused(self) -> None:
         self.login(self.admin)
