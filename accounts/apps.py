@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
         from accounts import privacy_sections, signals  # noqa: F401 - connects the receivers
         from accounts.models import Membership, OrgUnit, User
 
-        auditlog.register(User, include_fields=["email", "full_name", "role", "is_active"])
+        auditlog.register(User, include_fields=["email", "full_name", "role", "is_active", "invited_at"])
         auditlog.register(OrgUnit)
         auditlog.register(Membership)
         privacy_sections.register()

@@ -3,13 +3,14 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, OrgUnit, Role, User
 from core.honeypot import HoneypotMixin
+from core.tables import TableFileField
 from municipality.legal import PRIVACY_HINT
 
 
@@ -145,3 +146,79 @@ class DeleteAccountForm(forms.Form):
         if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+# Staff administration ------------------------------------------------------------------------
+
+
+class PeopleFilterForm(forms.Form):
+    STATES = [
+        ("", _("all")),
+        ("active", _("active")),
+        ("deactivated", _("deactivated")),
+        ("invited", _("invited, not accepted yet")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, help_text=_("Name or e-mail address"))
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("all")), *Role.choices])
+    unit = forms.ModelChoiceField(
+        label=_("Organisational unit"), queryset=OrgUnit.objects.all(), required=False, empty_label=_("all")
+    )
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=STATES)
+
+
+class _PersonFields(forms.ModelForm):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Organisational units"),
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "role"]
+
+
+class InviteForm(_PersonFields):
+    """Who to invite; the person chooses their password behind the link in the mail."""
+
+    class Meta(_PersonFields.Meta):
+        fields = ["full_name", "email", "role"]
+        help_texts = {"email": _("The invitation goes to this address; it is also the login.")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = Role.STAFF
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("A person with this e-mail address has an account already."))
+        return email
+
+    def validate_unique(self) -> None:
+        pass  # clean_email says it in words; the service writes the account
+
+
+class PersonForm(_PersonFields):
+    """Name, role and units of an existing account."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["units"].initial = list(self.instance.units.all())
+
+
+class PeopleImportForm(forms.Form):
+    file = TableFileField(
+        label=_("File (CSV or Excel)"),
+        help_text=_(
+            "Columns: “Name”, “E-Mail”, “Rolle”, “Organisationseinheiten” (several separated by “;”). "
+            "English headers work too."
+        ),
+    )
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """The invitee chooses their password (Django's rules, checked against their name and address)."""

@@ -5,11 +5,15 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.querysets import ListQuerySet
 
 
 class Role(models.TextChoices):
@@ -24,7 +28,47 @@ class Role(models.TextChoices):
 INTERNAL_ROLES = {Role.ADMINISTRATOR, Role.STRATEGY_TEAM, Role.STAFF, Role.COUNCIL}
 
 
-class UserManager(BaseUserManager["User"]):
+# The roles in the order of the people list's "role" sort: most rights first.
+ROLE_ORDER = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(Role)), default=Value(len(Role)))
+
+
+class UserQuerySet(ListQuerySet["User"]):
+    """The people list of the staff administration (`/accounts/people/`)."""
+
+    SORTS = {
+        "name": ("full_name", "email", "pk"),
+        "email": ("email", "pk"),
+        "role": (ROLE_ORDER, "full_name", "pk"),
+        "last_login": (models.F("last_login").desc(nulls_last=True), "full_name", "pk"),
+        "newest": ("-date_joined", "-pk"),
+    }
+    DEFAULT_SORT = "name"
+
+    def people(self) -> "UserQuerySet":
+        """Every account but the deleted ones (which stay only as pseudonyms)."""
+        return self.filter(erased_at__isnull=True)
+
+    def can_log_in(self) -> "UserQuerySet":
+        """Active accounts with a password set (an invitation not accepted yet has none)."""
+        return self.filter(is_active=True).exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+    def invitation_pending(self) -> "UserQuerySet":
+        return self.filter(invited_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+    def filter_by(self, *, q: str = "", role: str = "", unit=None, state: str = "") -> "UserQuerySet":
+        """The people list's filters; an empty value filters nothing. `state` is "active",
+        "deactivated" or "invited" (invited and not accepted yet)."""
+        people = self.containing(q, "full_name", "email").filter_given(role=role, memberships__unit=unit)
+        if state == "active":
+            people = people.filter(is_active=True)
+        elif state == "deactivated":
+            people = people.filter(is_active=False)
+        elif state == "invited":
+            people = people.invitation_pending()
+        return people
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra) -> "User":
@@ -60,6 +104,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the person deleted their account: the row stays, scrubbed, as a pseudonym for the
     # audit trail and for official decisions they took (see accounts/privacy.py).
     erased_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    # Set when an administrator invites the person (and again when the invitation is sent anew);
+    # the invitation waits while the account has no usable password (accounts/services.py).
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -103,8 +150,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_administrator(self) -> bool:
         return self.is_active and self.role == Role.ADMINISTRATOR
 
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited by an administrator and no password set yet."""
+        return self.invited_at is not None and not self.has_usable_password()
+
     def lead_units(self) -> models.QuerySet["OrgUnit"]:
         return self.units.filter(memberships__user=self, memberships__is_lead=True)
+
+
+def second_factor_status(user: User) -> str:
+    """Whether the person signs in with a second factor, in words for the people list.
+
+    There is no second factor yet (issue 16 adds TOTP and passkeys); this is the one place that
+    answers, so the list says so honestly until then."""
+    return gettext("not set up")
 
 
 # Whoever asks (`request.user`): a person with an account or a visitor without one. Permission

@@ -27,3 +27,8 @@ def can_delete_own_account(user: AnyUser) -> bool:
 def access_token_by_owner(user: AnyUser, pk: int) -> ApiToken:
     require(can_use_api_tokens(user))
     return get_object_or_404(ApiToken.objects.active(), pk=pk, user=user)
+
+
+def can_manage_people(user: AnyUser) -> bool:
+    """Administrators invite people, give them roles and units and deactivate accounts."""
+    return user.is_authenticated and user.is_administrator

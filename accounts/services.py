@@ -1,4 +1,5 @@
-"""Account workflows with side effects: registration, its confirmation, deleting an account."""
+"""Account workflows with side effects: registration, its confirmation, deleting an account, and the
+staff administration (invitations, roles and units, deactivation)."""
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
@@ -10,11 +11,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, OrgUnit, Role, User
 from accounts.privacy import mask_logged_fields, run_erasers
 from core.links import absolute_url
+from core.mail import send_after_commit
 
 # The link of a registration names only the address; salted apart from links of the earlier
 # registration flow, which therefore no longer work.
@@ -155,3 +158,151 @@ def _scrub_audit_trail(user: User, membership_pks: set[str]) -> None:
         actor=user,
     )
     LogEntry.objects.filter(actor=user).update(actor_email=None, remote_addr=None, remote_port=None)
+
+
+# Staff administration ------------------------------------------------------------------------
+
+# An invitation link names the account and a fingerprint of its state (password, invitation time,
+# active or not): setting the password (the link was used), a new invitation and a deactivation
+# each change the state, so the old link stops working; after INVITATION_MAX_AGE it expires.
+INVITATION_SALT = "etappe.accounts.invitation"
+INVITATION_MAX_AGE = 7 * 24 * 3600
+INVITATION_DAYS = INVITATION_MAX_AGE // (24 * 3600)
+
+
+class PeopleError(Exception):
+    """A change to a person's account that the rules refuse; the message says why."""
+
+
+def _invitation_state(user: User) -> str:
+    state = f"{user.pk}|{user.password}|{user.invited_at and user.invited_at.isoformat()}|{user.is_active}"
+    return salted_hmac(INVITATION_SALT, state).hexdigest()
+
+
+def invitation_token(user: User) -> str:
+    return signing.dumps({"user": user.pk, "state": _invitation_state(user)}, salt=INVITATION_SALT)
+
+
+def invitation_user(*, token: str) -> User | None:
+    """The person an invitation link was sent to; None if the link is invalid, expired, used or
+    replaced by a newer invitation, or the account was deactivated since."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int) or not isinstance(data.get("state"), str):
+        return None
+    user = User.objects.people().filter(pk=data["user"], is_active=True).first()
+    if user is None or not user.invitation_pending or not constant_time_compare(data["state"], _invitation_state(user)):
+        return None
+    return user
+
+
+def invitation_accept(*, token: str, password: str) -> User | None:
+    """Set the invitee's own password; None if the link stopped working meanwhile (another tab)."""
+    with transaction.atomic():
+        user = invitation_user(token=token)
+        if user is None:
+            return None
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if invitation_user(token=token) is None:
+            return None
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def _send_invitation(user: User, *, by: User) -> None:
+    """The invitation mail, in the installation's language, sent once the change is committed."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "by": by.full_name or by.email,
+            "role": user.get_role_display(),
+            "link": absolute_url("accounts:invitation", invitation_token(user)),
+            "days": INVITATION_DAYS,
+        }
+        subject = _("You are invited to Etappe")
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_after_commit(subject, body, [user.email])
+
+
+def _set_units(user: User, units: list[OrgUnit] | models.QuerySet[OrgUnit]) -> None:
+    """Memberships one by one, so the audit trail records each (a bulk add would not); the ones
+    that stay keep whether the person leads the unit."""
+    wanted = {unit.pk: unit for unit in units}
+    for membership in list(user.memberships.all()):
+        if membership.unit_id not in wanted:
+            membership.delete()
+        else:
+            del wanted[membership.unit_id]
+    for unit in wanted.values():
+        Membership.objects.create(user=user, unit=unit)
+
+
+def _check_administrators_remain(user: User, *, by: User, role: str, is_active: bool) -> None:
+    if user.pk == by.pk and not is_active:
+        raise PeopleError(_("You cannot deactivate your own account."))
+    if (
+        user.role == Role.ADMINISTRATOR
+        and user.is_active
+        and user.has_usable_password()
+        and (role != Role.ADMINISTRATOR or not is_active)
+        and not User.objects.people().can_log_in().filter(role=Role.ADMINISTRATOR).exclude(pk=user.pk).exists()
+    ):
+        raise PeopleError(
+            _("%(name)s is the last active administrator. Make someone else an administrator first.") % {"name": user}
+        )
+
+
+def person_invite(*, full_name: str, email: str, role: str, units, by: User) -> User:
+    """Create an account without a password and mail the person a link to choose one."""
+    with transaction.atomic():
+        user = User(email=email.lower(), full_name=full_name, role=role, invited_at=timezone.now())
+        user.set_unusable_password()
+        user.save()
+        _set_units(user, units)
+        _send_invitation(user, by=by)
+    return user
+
+
+def invitation_resend(*, user: User, by: User) -> User:
+    """Send the invitation again with a new link; the link sent before stops working."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.invitation_pending:
+            raise PeopleError(_("%(name)s has already accepted the invitation.") % {"name": user})
+        if not user.is_active:
+            raise PeopleError(_("%(name)s is deactivated. Reactivate the account first.") % {"name": user})
+        user.set_unusable_password()  # a new random marker: the old link's fingerprint no longer fits
+        user.invited_at = timezone.now()
+        user.save()
+        _send_invitation(user, by=by)
+    return user
+
+
+def person_update(*, user: User, full_name: str, role: str, units, by: User) -> User:
+    """Change a person's name, role and units; the last administrator keeps the role."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _check_administrators_remain(user, by=by, role=role, is_active=user.is_active)
+        user.full_name = full_name
+        user.role = role
+        user.save()
+        _set_units(user, units)
+    return user
+
+
+def person_set_active(*, user: User, active: bool, by: User) -> User:
+    """Deactivate (the person cannot log in, their sessions and API tokens end) or reactivate.
+
+    A deactivated person's session is refused on their next request: Django's authentication
+    backend loads only active accounts (`ModelBackend.get_user`); `accounts.signals` revokes the
+    API tokens. Nobody deactivates themselves, and the last active administrator stays."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not active:
+            _check_administrators_remain(user, by=by, role=user.role, is_active=False)
+        user.is_active = active
+        user.save()
+    return user

@@ -34,4 +34,12 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("organisation/", views.organisation, name="organisation"),
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.invite_person, name="person_invite"),
+    path("people/import/", views.import_people, name="people_import"),
+    path("people/<int:pk>/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/resend/", views.person_resend, name="person_resend"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

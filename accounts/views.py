@@ -1,13 +1,19 @@
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,21 +23,42 @@ from accounts.forms import (
     AccountSetupForm,
     ApiTokenForm,
     DeleteAccountForm,
+    InvitationPasswordForm,
+    InviteForm,
     LoginForm,
+    PeopleFilterForm,
+    PeopleImportForm,
+    PersonForm,
     ProfileForm,
     RegistrationForm,
 )
-from accounts.models import ApiToken, OrgUnit
+from accounts.importing import PeopleImport, parse_people, people_import
+from accounts.models import ApiToken, Membership, OrgUnit, User, second_factor_status
 from accounts.permissions import (
     access_token_by_owner,
     can_delete_own_account,
+    can_manage_people,
     can_see_organisation,
     can_use_api_tokens,
 )
 from accounts.privacy import personal_data
-from accounts.services import registration_email, registration_request, user_erase, user_register
+from accounts.services import (
+    INVITATION_DAYS,
+    PeopleError,
+    invitation_accept,
+    invitation_resend,
+    invitation_user,
+    person_invite,
+    person_set_active,
+    person_update,
+    registration_email,
+    registration_request,
+    user_erase,
+    user_register,
+)
 from core import ratelimit
 from core.access import require
+from core.editing import save_form_view
 from core.http import AuthenticatedHttpRequest
 
 # Failed logins from one address (all accounts together) before further attempts are refused
@@ -209,3 +236,189 @@ def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
         elif unit.parent_id in nodes:
             nodes[unit.parent_id].children.append(nodes[unit.pk])
     return render(request, "accounts/organisation.html", {"roots": roots})
+
+
+# Staff administration ------------------------------------------------------------------------
+
+PEOPLE_PAGE_SIZE = 50
+
+
+def _person(request: AuthenticatedHttpRequest, pk: int) -> User:
+    require(can_manage_people(request.user))
+    return get_object_or_404(User.objects.people(), pk=pk)
+
+
+@login_required
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everyone with an account: filters, sorting, pages; administrators only."""
+    require(can_manage_people(request.user))
+    persons = User.objects.people()
+    form = PeopleFilterForm(request.GET or None)
+    if form.is_valid():  # a value the form does not know filters nothing
+        data = form.cleaned_data
+        persons = persons.filter_by(q=data["q"], role=data["role"], unit=data["unit"], state=data["state"])
+    persons = persons.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit").order_by("unit__name"))
+    )
+    sort = request.GET.get("sort", "name")
+    page = Paginator(persons.sorted_by(sort), PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(person, second_factor_status(person)) for person in page.object_list]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "sorts": [
+            ("name", _("name")),
+            ("email", _("e-mail address")),
+            ("role", _("role")),
+            ("last_login", _("last login")),
+            ("newest", _("newest")),
+        ],
+    }
+    return render(request, "accounts/people.html", context)
+
+
+@login_required
+def invite_person(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(can_manage_people(request.user))
+    form = InviteForm(request.POST or None)
+
+    def invite() -> User:
+        data = form.cleaned_data
+        return person_invite(
+            full_name=data["full_name"], email=data["email"], role=data["role"], units=data["units"], by=request.user
+        )
+
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Invite a person"),
+        cancel_url=reverse("accounts:people"),
+        success_url=reverse("accounts:people"),
+        template="accounts/person_form.html",
+        context={"days": INVITATION_DAYS, "inviting": True},
+        save=invite,
+        invalid_status=400,
+        message=_("The invitation was sent to %(email)s.") % {"email": form.data.get("email", "")},
+    )
+
+
+@login_required
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    # The form changes its instance while it checks a POST; the page shows the account as stored.
+    form = PersonForm(request.POST or None, instance=User.objects.get(pk=pk))
+
+    def update() -> User:
+        data = form.cleaned_data
+        return person_update(
+            user=person, full_name=data["full_name"], role=data["role"], units=data["units"], by=request.user
+        )
+
+    return save_form_view(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": person},
+        cancel_url=reverse("accounts:people"),
+        success_url=reverse("accounts:people"),
+        template="accounts/person_form.html",
+        context={"person": person, "second_factor": second_factor_status(person)},
+        save=update,
+        refused=PeopleError,
+        invalid_status=400,
+    )
+
+
+@login_required
+def person_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST deactivates, or shows why it may not."""
+    person = _person(request, pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if form.is_valid():  # a bound form without fields: a POST
+        try:
+            person_set_active(user=person, active=False, by=request.user)
+        except PeopleError as error:
+            form.add_error(None, str(error))
+            return render(request, "accounts/person_deactivate.html", {"person": person, "form": form}, status=400)
+        messages.success(request, _("%(name)s was deactivated and can no longer log in.") % {"name": person})
+        return redirect("accounts:people")
+    return render(request, "accounts/person_deactivate.html", {"person": person, "form": form})
+
+
+@login_required
+@require_POST
+def person_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = person_set_active(user=_person(request, pk), active=True, by=request.user)
+    messages.success(request, _("%(name)s was reactivated.") % {"name": person})
+    return redirect("accounts:person_edit", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    try:
+        person = invitation_resend(user=person, by=request.user)
+    except PeopleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("A new invitation was sent to %(email)s; the earlier link no longer works.") % {"email": person.email},
+        )
+    return redirect("accounts:person_edit", pk=person.pk)
+
+
+def _import_path(token: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"people-{token}.bin"
+
+
+@login_required
+def import_people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload → preview with every error by line → import all rows or none."""
+    require(can_manage_people(request.user))
+    if request.method == "POST" and request.POST.get("action") == "import":
+        token = request.session.get("people_import", "")
+        path = _import_path(token) if token.isalnum() else None
+        if path is None or not path.exists():
+            messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
+            return redirect("accounts:people_import")
+        parsed = parse_people(path.read_bytes())  # read again: the accounts may have changed since the preview
+        if not parsed.ok:
+            return render(request, "accounts/people_import.html", {"form": PeopleImportForm(), "result": parsed})
+        created, updated = people_import(result=parsed, by=request.user)
+        path.unlink(missing_ok=True)
+        del request.session["people_import"]
+        messages.success(
+            request,
+            _("%(created)d people were invited and %(updated)d accounts updated.")
+            % {"created": len(created), "updated": len(updated)},
+        )
+        return redirect("accounts:people")
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    result: PeopleImport | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        result = parse_people(data)
+        if result.ok:
+            token = secrets.token_hex(16)
+            _import_path(token).parent.mkdir(parents=True, exist_ok=True)
+            _import_path(token).write_bytes(data)
+            request.session["people_import"] = token
+    return render(request, "accounts/people_import.html", {"form": form, "result": result})
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation: the invitee chooses a password; then they can log in."""
+    invitee = invitation_user(token=token)
+    if invitee is None:
+        return render(request, "accounts/invitation_invalid.html", {"days": INVITATION_DAYS}, status=400)
+    form = InvitationPasswordForm(invitee, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if invitation_accept(token=token, password=form.cleaned_data["new_password1"]) is None:
+            return render(request, "accounts/invitation_invalid.html", {"days": INVITATION_DAYS}, status=400)
+        messages.success(request, _("Your password is set. You can log in now."))
+        return redirect("accounts:login")
+    return render(request, "accounts/invitation.html", {"form": form, "invitee": invitee})

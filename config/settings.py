@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "exchange",
     # The personal start page after login: it reads the apps above, none of them reads it.
     "workspace",
+    # Follows and notifications: they listen to the content apps, none of them imports them.
+    "notifications",
     # search comes last of the apps: its hooks index what the other apps created (installation/plugins.py).
     "search",
     # The top floor: demo, generated data, benchmarks, export and import of everything (it uses every app).
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "municipality.context_processors.platform",
                 "workspace.context_processors.workspace",
+                "notifications.context_processors.notifications",
             ],
         },
     },

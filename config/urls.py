@@ -44,6 +44,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("exchange/", include("exchange.urls")),
     path("workspace/", include("workspace.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

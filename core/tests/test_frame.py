@@ -71,7 +71,8 @@ class WorkAreaTests(BaseTestCase):
     def test_what_each_role_sees(self) -> None:
         self.login(self.admin)
         self.assertEqual(
-            self.groups()["Verwalten"], ["Organisation", "Änderungsprotokoll", "Einstellungen", "Technische Verwaltung"]
+            self.groups()["Verwalten"],
+            ["Organisation", "Änderungsprotokoll", "Personen", "Einstellungen", "Technische Verwaltung"],
         )
         self.login(self.staff)
         self.assertEqual(self.groups()["Verwalten"], ["Organisation"])

@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import require
+from core.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
+from notifications.context_processors import unread_for
+from notifications.forms import FollowForm, FrequencyForm
+from notifications.models import Frequency, Notification
+from notifications.permissions import access_followable, access_notification, can_follow
+from notifications.services import (
+    follow,
+    frequency_of,
+    is_following,
+    mark_all_read,
+    mark_read,
+    set_frequency,
+    unfollow,
+    user_for_token,
+)
+from notifications.templatetags.follow import button_context
+
+PAGE_SIZE = 25
+
+
+@login_required
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(recipient=request.user).only(
+        "pk", "kind", "title", "detail", "path", "created_at", "read_at"
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "unread": unread_for(request), "frequency": Frequency(frequency_of(request.user)).label}
+    return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_POST
+def read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    mark_all_read(user=request.user)
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Go to what a notification is about; it counts as read (one's own only; others' do not exist).
+    A POST, as it changes the notification."""
+    notification = access_notification(request.user, pk)
+    mark_read(notification=notification)
+    return redirect(notification.path)
+
+
+@login_required
+def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = FrequencyForm(request.POST or None, initial={"frequency": frequency_of(request.user)})
+    if request.method == "POST" and form.is_valid():
+        set_frequency(user=request.user, frequency=form.cleaned_data["frequency"])
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notifications:settings")
+    context = {"form": form, "title": _("Notification settings"), "cancel_url": reverse("notifications:list")}
+    return render(request, "notifications/settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def follow_view(request: AuthenticatedHtmxHttpRequest, kind: str, pk: int) -> HttpResponse:
+    target = access_followable(request.user, kind, pk)
+    require(can_follow(request.user))
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    if form.cleaned_data["action"] == "follow":
+        follow(user=request.user, target=target)
+    else:
+        unfollow(user=request.user, target=target)
+    if not request.htmx:
+        return redirect(target)
+    following = is_following(user=request.user, target=target)
+    return render(request, "notifications/_follow_button.html", button_context(request, target, following))
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every mail: works without logging in. GET asks, POST stops the mails."""
+    person = user_for_token(token)
+    if person is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    done = request.method == "POST"
+    if done:
+        set_frequency(user=person, frequency=Frequency.NEVER)
+    return render(request, "notifications/unsubscribe.html", {"person": person, "done": done})
