@@ -1,7 +1,8 @@
 """Background tasks of the notifications (django.tasks): the digests and the mails sent at once.
 
-`manage.py send_digests --frequency daily --schedule` (and `weekly`) start the periodic chains
-once; `db_worker` runs them (core/periodic.py).
+`manage.py start_periodic` starts the periodic chains (the daily and weekly digest, the hourly
+look for surveys that opened or closed) once per installation; `db_worker` runs them
+(core/periodic.py).
 """
 
 from datetime import timedelta
@@ -12,6 +13,9 @@ from core.periodic import queue_next_run
 from notifications.models import Frequency
 
 PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(weeks=1)}
+# How often the worker looks for surveys that opened or closed on their dates: followers who want
+# each notification at once hear of it within the hour, not only with the next digest.
+SURVEY_PHASE_PERIOD = timedelta(hours=1)
 
 
 def run_digests(frequency: str) -> dict[str, int]:
@@ -35,6 +39,16 @@ def weekly_digest(reschedule: bool = False) -> dict[str, int]:
     if reschedule:
         queue_next_run(weekly_digest, PERIODS[Frequency.WEEKLY], reschedule=True)
     return run_digests(Frequency.WEEKLY)
+
+
+@task
+def survey_phases(reschedule: bool = False) -> int:
+    """Notify the followers of surveys that opened or closed since the last look."""
+    if reschedule:
+        queue_next_run(survey_phases, SURVEY_PHASE_PERIOD, reschedule=True)
+    from notifications.events import survey_phase_notifications
+
+    return survey_phase_notifications()
 
 
 @task
