@@ -13,6 +13,11 @@ downloaded at run time. Two representations per text:
 - the sparse "latent terms" of the model's SAE head (top 256 of 16,384), which catch shared
   concepts the dense vector blurs (ideas keep them; received items keep only the dense vector).
 
+A typed text (a new idea, the local idea or project the panel looks up) is matched with the
+expansions of a hand-written lexicon appended (data/lexicon_de.tsv: "Perso" → Personalausweis,
+"E-Akte", "OZG", …; `expanded`); stored texts are embedded as written. See docs/findability.md for
+what it and the rest of this module reach on text nobody tuned for.
+
 ETAPPE_EMBEDDINGS=off (or a missing package) leaves only the words.
 
 Threads: the engine parallelises one text over the cores with OpenMP. In a request (a typed
@@ -28,6 +33,7 @@ import ctypes
 import logging
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -85,6 +91,39 @@ def get_embedder() -> Embedder | None:
 def embedding_text(title: str, text: str) -> str:
     """What is embedded of a title and its text (an idea's description, a received item's summary)."""
     return f"{title}. {text}"[:2000]
+
+
+# Words a typed text may use for what a stored one says otherwise ------------------------------------
+
+LEXICON = Path(__file__).parent / "data" / "lexicon_de.tsv"
+
+
+@cache
+def _lexicon() -> list[tuple[re.Pattern[str], str]]:
+    """The entries of data/lexicon_de.tsv as (pattern, expansion); see the file's head for the format."""
+    entries = []
+    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, expansion = line.split("\t", 1)
+        prefix = term.endswith("*")
+        term = term.rstrip("*")
+        flags = 0 if term.isupper() else re.IGNORECASE
+        ending = r"\w*" if prefix else r"(?!\w)"
+        entries.append((re.compile(rf"(?<!\w){re.escape(term)}{ending}", flags), expansion.strip()))
+    return entries
+
+
+def expanded(text: str) -> str:
+    """A typed text with the lexicon's expansions of the terms it contains appended ("Perso" → Personalausweis).
+
+    Only typed texts (a new idea, a local idea or project in the panel) are expanded; stored texts are
+    embedded as written. The expansions are appended, never substituted, so the explanation's shared
+    words still come from the person's own text.
+    """
+    found = [expansion for pattern, expansion in _lexicon() if pattern.search(text)]
+    extra = [word for word in dict.fromkeys(" ".join(found).split()) if word.lower() not in text.lower()]
+    return f"{text} ({' '.join(extra)})" if extra else text
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
