@@ -72,6 +72,12 @@ QUERY_COUNTS = (
 
 
 @pytest.fixture(autouse=True)
+def _two_factors_not_required_by_role(settings):
+    """The personas have no second factor; twofactor's own tests switch the requirement on."""
+    settings.ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield

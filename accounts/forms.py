@@ -23,6 +23,14 @@ class LoginForm(AuthenticationForm):
     def clean_username(self) -> str:
         return self.cleaned_data["username"].lower()
 
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        # A backend that refuses for a reason of its own (sso.backends: a directory that disabled
+        # the account, local passwords switched off for staff) leaves it on the request.
+        refusal = getattr(self.request, "login_refusal", None)
+        if refusal:
+            return forms.ValidationError(refusal, code="refused")
+        return super().get_invalid_login_error()
+
 
 class RegistrationForm(HoneypotMixin, forms.Form):
     """The first step: only the address. Whatever else the account needs is asked behind the
@@ -142,6 +150,44 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         # authenticate() rather than check_password(): wrong guesses count towards the same
         # lock-out (django-axes) as wrong passwords at the login.
+        checked = authenticate(self.request, username=self.user.email, password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+
+class EmailChangeForm(forms.Form):
+    """The new address, and the password again: whoever finds an open session cannot take the
+    account over by changing its address."""
+
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to this address. Your address changes only once you follow it."),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if email == self.user.email:
+            raise forms.ValidationError(_("This is your current e-mail address already."))
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("A person with this e-mail address has an account already."))
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # As DeleteAccountForm: wrong guesses count towards the lock-out at the login (django-axes).
         checked = authenticate(self.request, username=self.user.email, password=password)
         if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError(_("The password is not correct."))

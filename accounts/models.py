@@ -55,6 +55,18 @@ class UserQuerySet(ListQuerySet["User"]):
     def invitation_pending(self) -> "UserQuerySet":
         return self.filter(invited_at__isnull=False, password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
+    def with_second_factors(self) -> "UserQuerySet":
+        """Each person with `has_totp` and `has_passkey` (twofactor), for `second_factor_status`
+        without a query per person."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from twofactor.models import Passkey  # twofactor stands on accounts, so only here
+
+        return self.annotate(
+            has_totp=models.Exists(TOTPDevice.objects.filter(user=models.OuterRef("pk"), confirmed=True)),
+            has_passkey=models.Exists(Passkey.objects.filter(user=models.OuterRef("pk"))),
+        )
+
     def filter_by(self, *, q: str = "", role: str = "", unit=None, state: str = "") -> "UserQuerySet":
         """The people list's filters; an empty value filters nothing. `state` is "active",
         "deactivated" or "invited" (invited and not accepted yet)."""
@@ -160,11 +172,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 def second_factor_status(user: User) -> str:
-    """Whether the person signs in with a second factor, in words for the people list.
+    """Which second factors the person signs in with, in words ("TOTP", "Passkey", "TOTP, Passkey"
+    or "not set up"): the one place that answers, for the people list and the person's page.
 
-    There is no second factor yet (issue 16 adds TOTP and passkeys); this is the one place that
-    answers, so the list says so honestly until then."""
-    return gettext("not set up")
+    Rows from `UserQuerySet.with_second_factors()` carry the answer; any other user costs a query."""
+    if not hasattr(user, "has_totp"):
+        user = User.objects.with_second_factors().get(pk=user.pk)
+    names = [name for field, name in (("has_totp", "TOTP"), ("has_passkey", "Passkey")) if getattr(user, field)]
+    return ", ".join(names) or gettext("not set up")
 
 
 # Whoever asks (`request.user`): a person with an account or a visitor without one. Permission

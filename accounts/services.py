@@ -306,3 +306,101 @@ def person_set_active(*, user: User, active: bool, by: User) -> User:
         user.is_active = active
         user.save()
     return user
+
+
+# Changing one's e-mail address ---------------------------------------------------------------
+
+# The link mailed to the new address names the account, the new address and a fingerprint of the
+# account's address and password: once the address changed (the link was used, or another one
+# was) or the password changed, it stops working; after EMAIL_CHANGE_MAX_AGE it expires.
+EMAIL_CHANGE_SALT = "etappe.accounts.email-change"
+EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600
+EMAIL_CHANGE_DAYS = EMAIL_CHANGE_MAX_AGE // (24 * 3600)
+
+
+class EmailChangeError(Exception):
+    """The link of an e-mail change does not work (any more); the message says why."""
+
+    status = 400
+
+
+class EmailChangeNotYours(EmailChangeError):
+    """The link was sent for another account than the one logged in."""
+
+    status = 403
+
+
+def _email_change_state(user: User) -> str:
+    return salted_hmac(EMAIL_CHANGE_SALT, f"{user.pk}|{user.email}|{user.password}", algorithm="sha256").hexdigest()
+
+
+def email_change_token(user: User, email: str) -> str:
+    return signing.dumps({"user": user.pk, "email": email, "state": _email_change_state(user)}, salt=EMAIL_CHANGE_SALT)
+
+
+def email_change_request(*, user: User, email: str) -> None:
+    """Mail a confirmation link to the new address and a notice to the current one; nothing
+    changes until the person opens the link while logged in (`email_change_confirm`)."""
+    email = email.lower()
+    context = {
+        "user": user,
+        "old": user.email,
+        "new": email,
+        "link": absolute_url("accounts:email_change_confirm", email_change_token(user, email)),
+        "days": EMAIL_CHANGE_DAYS,
+        "password_change": absolute_url("accounts:password_change"),
+    }
+    with transaction.atomic():
+        send_after_commit(
+            _("Please confirm your new e-mail address for Etappe"),
+            render_to_string("accounts/email/email_change_confirm.txt", context),
+            [email],
+        )
+        send_after_commit(
+            _("A change of your e-mail address at Etappe was requested"),
+            render_to_string("accounts/email/email_change_notice.txt", context),
+            [user.email],
+        )
+
+
+def email_change_address(*, user: User, token: str) -> str:
+    """The new address a link confirms for `user`; EmailChangeError if the link is invalid,
+    expired, used, meant for another account, or the address has been taken meanwhile."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise EmailChangeError(_("This link has expired. Please request the change again.")) from None
+    except signing.BadSignature:
+        raise EmailChangeError(_("This link is not valid.")) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(key), kind) for key, kind in (("user", int), ("email", str), ("state", str))
+    ):
+        raise EmailChangeError(_("This link is not valid."))
+    if data["user"] != user.pk:
+        raise EmailChangeNotYours(_("This link belongs to another account. Log in with the account that asked for it."))
+    if not constant_time_compare(data["state"], _email_change_state(user)):
+        raise EmailChangeError(_("This link has already been used or was replaced. Please request the change again."))
+    if User.objects.filter(email=data["email"]).exclude(pk=user.pk).exists():
+        raise EmailChangeError(_("A person with this e-mail address has an account already."))
+    return data["email"]
+
+
+def email_change_confirm(*, user: User, token: str) -> User:
+    """Change the address a valid link confirms; the old address is told. The audit trail
+    records the change (accounts.User is registered with django-auditlog)."""
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user.pk)
+            email = email_change_address(user=user, token=token)  # again, under the lock: two tabs
+            old = user.email
+            user.email = email
+            user.save()
+            context = {"user": user, "old": old, "new": email}
+            send_after_commit(
+                _("Your e-mail address at Etappe was changed"),
+                render_to_string("accounts/email/email_change_done.txt", context),
+                [old],
+            )
+    except IntegrityError:  # taken by another account in the same instant
+        raise EmailChangeError(_("A person with this e-mail address has an account already.")) from None
+    return user

@@ -11,6 +11,8 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("profile/", views.profile, name="profile"),
     path("profile/data.json", views.data_export, name="data_export"),
+    path("profile/email/", views.email_change, name="email_change"),
+    path("profile/email/<str:token>/", views.email_change_confirm_view, name="email_change_confirm"),
     path("profile/delete/", views.delete_account, name="delete"),
     path(
         "password/",

@@ -1,6 +1,7 @@
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -23,6 +24,7 @@ from accounts.forms import (
     AccountSetupForm,
     ApiTokenForm,
     DeleteAccountForm,
+    EmailChangeForm,
     InvitationPasswordForm,
     InviteForm,
     LoginForm,
@@ -43,8 +45,13 @@ from accounts.permissions import (
 )
 from accounts.privacy import personal_data
 from accounts.services import (
+    EMAIL_CHANGE_DAYS,
     INVITATION_DAYS,
+    EmailChangeError,
     PeopleError,
+    email_change_address,
+    email_change_confirm,
+    email_change_request,
     invitation_accept,
     invitation_resend,
     invitation_user,
@@ -60,6 +67,8 @@ from core import ratelimit
 from core.access import require
 from core.editing import save_form_view
 from core.http import AuthenticatedHttpRequest
+from twofactor import session as second_step
+from twofactor.models import factors_of, role_requires
 
 # Failed logins from one address (all accounts together) before further attempts are refused
 # without checking the password: django-axes locks an address *and account* pair, so someone
@@ -81,6 +90,23 @@ class LoginView(auth_views.LoginView):
             form.add_error(None, _("Too many failed logins from your network. Please try again in 15 minutes."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        """A person with a second factor is not logged in yet: the session keeps them for a few
+        minutes while the second step (twofactor.views.verify) asks for it, and that logs them in."""
+        user = form.get_user()
+        if factors_of(user.pk):
+            second_step.pending_start(
+                self.request,
+                user_id=user.pk,
+                backend=getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1]),
+                next_url=self.get_redirect_url(),
+            )
+            return redirect("twofactor:verify")
+        response = super().form_valid(form)
+        if settings.ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE and role_requires(user.role):
+            return redirect(reverse("twofactor:overview") + "?" + urlencode({"next": self.get_success_url()}))
+        return response
 
     def form_invalid(self, form) -> HttpResponse:
         ratelimit.allow(
@@ -159,7 +185,58 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     memberships = request.user.memberships.select_related("unit")
-    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+    context = {
+        "form": form,
+        "memberships": memberships,
+        "second_factor": second_factor_status(request.user),
+        "sign_in_providers": _sign_in_providers(request.user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+def _sign_in_providers(user: User) -> list[str]:
+    """The single sign-on providers this person signs in with (their directory keeps the
+    address up to date at every sign-in, so it is not changed here)."""
+    return sorted({identity.provider.name for identity in user.external_identities.select_related("provider")})
+
+
+EMAIL_CHANGES_PER_ADDRESS_AND_HOUR = 5
+
+
+@login_required
+@never_cache
+def email_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the new address and the password; the link goes to the new address."""
+    providers = _sign_in_providers(request.user)
+    if providers:
+        return render(request, "accounts/email_change_managed.html", {"providers": providers})
+    form = EmailChangeForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(
+            request, scope="email-change", limit=EMAIL_CHANGES_PER_ADDRESS_AND_HOUR, window_seconds=3600
+        ):
+            form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
+            return render(request, "accounts/email_change.html", {"form": form}, status=429)
+        email_change_request(user=request.user, email=form.cleaned_data["email"])
+        return render(
+            request, "accounts/email_change_sent.html", {"email": form.cleaned_data["email"], "days": EMAIL_CHANGE_DAYS}
+        )
+    return render(request, "accounts/email_change.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@never_cache
+def email_change_confirm_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """The link of the mail: GET asks to confirm (mail scanners open links), POST changes."""
+    try:
+        email = email_change_address(user=request.user, token=token)
+        if request.method == "POST":
+            email_change_confirm(user=request.user, token=token)
+            messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": email})
+            return redirect("accounts:profile")
+    except EmailChangeError as error:
+        return render(request, "accounts/email_change_invalid.html", {"reason": str(error)}, status=error.status)
+    return render(request, "accounts/email_change_confirm.html", {"email": email})
 
 
 @login_required
@@ -252,7 +329,7 @@ def _person(request: AuthenticatedHttpRequest, pk: int) -> User:
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone with an account: filters, sorting, pages; administrators only."""
     require(can_manage_people(request.user))
-    persons = User.objects.people()
+    persons = User.objects.people().with_second_factors()
     form = PeopleFilterForm(request.GET or None)
     if form.is_valid():  # a value the form does not know filters nothing
         data = form.cleaned_data
@@ -323,7 +400,11 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         cancel_url=reverse("accounts:people"),
         success_url=reverse("accounts:people"),
         template="accounts/person_form.html",
-        context={"person": person, "second_factor": second_factor_status(person)},
+        context={
+            "person": person,
+            "second_factor": second_factor_status(person),
+            "second_factor_set_up": bool(factors_of(person.pk)),
+        },
         save=update,
         refused=PeopleError,
         invalid_status=400,

@@ -28,7 +28,9 @@ frame_pages = [
 
 urlpatterns = [
     path("", include((frame_pages, "core"))),
+    path("accounts/2fa/", include("twofactor.urls")),
     path("accounts/", include("accounts.urls")),
+    path("sso/", include("sso.urls")),
     path("municipality/", include("municipality.urls")),
     path("strategy/", include("strategy.urls")),
     path("ideas/", include("ideas.urls")),

@@ -160,6 +160,10 @@ FIELD_LABELS = {
     "dimension_key": _("maturity dimension"),
 }
 
+# Values an app records on an object that are not fields of its model (model label → names), e.g.
+# the second factor on a person's account (twofactor): shown under their name in FIELD_LABELS.
+RECORDED_EXTRAS: dict[str, set[str]] = {}
+
 NO_LONGER_EXISTS = _("no longer exists")
 
 
@@ -320,7 +324,7 @@ def is_shown(model: type[models.Model] | None, field: models.Field | None, name:
     if model is not None and name in NOT_SHOWN_PER_MODEL.get(model._meta.label_lower, ()):
         return False
     if field is None:
-        return model is None
+        return model is None or name in RECORDED_EXTRAS.get(model._meta.label_lower, ())
     if getattr(field, "primary_key", False) or (not field.concrete and not field.many_to_many):
         return False  # the number of the row, and lists of other objects pointing here
     if isinstance(field, models.BinaryField):
@@ -333,7 +337,7 @@ def field_label(field: models.Field | None, name: str) -> str:
     """The field's name for the reader: its verbose name (translated), else a name given here, else
     for a reference the name of the kind of object it points to."""
     if field is None:
-        return name.replace("_", " ")
+        return str(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ")
     verbose = getattr(field, "verbose_name", None)
     if isinstance(verbose, Promise):
         return str(verbose)

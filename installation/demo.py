@@ -23,6 +23,7 @@ from prioritisation.demo import load_demo_prioritisation
 from projects.demo import load_demo_projects
 from strategy.models import FieldOfAction, GlossaryEntry, Goal, Strategy
 from surveys.demo import load_demo_surveys
+from twofactor.models import RoleRequirement
 
 DEMO_PASSWORD = "etappe-demo"  # noqa: S105 - the documented demo password
 
@@ -426,6 +427,13 @@ def load_demo() -> list[DemoAccount]:
                 Membership.objects.update_or_create(
                     user=user, unit=units[account.unit], defaults={"is_lead": account.is_lead}
                 )
+
+        if not RoleRequirement.objects.exists():
+            # The demo's logins work with the password alone (a real installation requires two
+            # factors of administrators and the strategy team); the administrator can require
+            # them per role at /accounts/2fa/roles/, and a later start of the demo keeps that.
+            RoleRequirement.objects.bulk_create(RoleRequirement(role=role, required=False) for role in Role)
+            RoleRequirement.forget_cached()
 
         if Strategy.objects.exists():
             return ACCOUNTS

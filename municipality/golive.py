@@ -2,7 +2,7 @@
 
 Each item says whether it is done and where to fix it (a page of the platform or the environment
 variables of the installation, README "Configuration"). It reads settings and a few rows only
-(three queries whatever the installation holds) and changes nothing.
+(four queries whatever the installation holds) and changes nothing.
 """
 
 from dataclasses import dataclass
@@ -12,9 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from municipality.legal import placeholders
 from municipality.models import LegalPage, Municipality
+from twofactor.models import role_requires
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise as Text  # translated when shown
@@ -84,6 +85,16 @@ def golive_checklist(municipality: Municipality | None = None) -> list[Item]:
             _("HTTPS only"),
             https,
             _("Run with ETAPPE_ENV=production behind a TLS proxy and set ETAPPE_BASE_URL to an https:// address."),
+        ),
+        Item(
+            "two_factors",
+            _("Two factors required for administrators"),
+            settings.ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE and role_requires(Role.ADMINISTRATOR),
+            _(
+                "Require two factors for administrators (and the strategy team) and do not set "
+                "ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE=0."
+            ),
+            reverse("twofactor:roles"),
         ),
         Item(
             "backups",

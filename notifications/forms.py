@@ -15,3 +15,9 @@ class FrequencyForm(forms.Form):
 
 class FollowForm(forms.Form):
     action = forms.ChoiceField(choices=[("follow", "follow"), ("unfollow", "unfollow")])
+
+
+class UnfollowForm(forms.Form):
+    """A row's button on the page of what one follows; `page` leads back to the same page."""
+
+    page = forms.IntegerField(required=False, min_value=1)

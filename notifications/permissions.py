@@ -58,7 +58,7 @@ def may_see(user: User, target: Idea | Project | Lesson | Survey) -> bool:
         return can_write_lessons(user) and (
             target.state == Lesson.State.PUBLISHED
             or target.created_by_id == user.pk
-            or target.authors.filter(pk=user.pk).exists()
+            or user.pk in {author.pk for author in target.authors.all()}  # prefetched on list pages
         )
     return can_see_survey(user, target)
 

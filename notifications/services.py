@@ -16,15 +16,18 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, IntegerChoices, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from core.links import absolute_url
 from core.mail import header_text
+from exchange.models import Follow as ExchangeFollow
 from ideas.models import Follow as IdeaFollow
 from ideas.models import Idea
 from lessons.models import Lesson
@@ -72,6 +75,117 @@ def unfollow(*, user: User, target: Followable) -> None:
 
 def followers(target: Followable) -> "QuerySet[User]":
     return User.objects.filter(pk__in=_follows_of(target).values("user"))
+
+
+# What a person follows, for the page that lists it (`/notifications/following/`)
+
+
+class FollowedKind(IntegerChoices):
+    """The groups of the page, in their order."""
+
+    IDEA = 1, _("Ideas")
+    PROJECT = 2, _("Projects")
+    LESSON = 3, _("Lessons")
+    SURVEY = 4, _("Surveys")
+    MUNICIPALITY = 5, _("Municipalities in the exchange")
+    TOPIC = 6, _("Topics in the exchange")
+
+
+@dataclass
+class Followed:
+    """One row of the page: the follow row (`source` says which table), what it names, and
+    whether the person may still see it (if not, it is neither named nor linked)."""
+
+    kind: FollowedKind
+    source: str  # "idea", "content" or "exchange": whose Follow table `pk` is in
+    pk: int
+    target: object
+    visible: bool
+
+    @property
+    def title(self) -> str:
+        return str(self.target)
+
+    @property
+    def url(self) -> str:
+        if self.source == "exchange":
+            return reverse("exchange:activity")
+        return self.target.get_absolute_url()  # type: ignore[attr-defined]
+
+
+def followed_rows(user: User) -> "QuerySet":
+    """Everything a person follows as one sorted list of rows (kind, source, row, key): ideas,
+    projects, lessons and surveys, municipalities and topics of the exchange. One query, however
+    many tables; `followed_page` loads what a page shows."""
+    # Each part without its model's ordering: SQLite allows ORDER BY only on the whole union.
+    ideas = (
+        IdeaFollow.objects.filter(user=user)
+        .order_by()
+        .values(kind=Value(FollowedKind.IDEA.value), source=Value("idea"), row=F("pk"), key=Lower("idea__title"))
+    )
+    content = (
+        Follow.objects.filter(user=user)
+        .order_by()
+        .values(
+            kind=Case(
+                When(project__isnull=False, then=Value(FollowedKind.PROJECT.value)),
+                When(lesson__isnull=False, then=Value(FollowedKind.LESSON.value)),
+                default=Value(FollowedKind.SURVEY.value),
+            ),
+            source=Value("content"),
+            row=F("pk"),
+            key=Lower(Coalesce("project__title", "lesson__title", "survey__title")),
+        )
+    )
+    exchange = (
+        ExchangeFollow.objects.filter(user=user)
+        .order_by()
+        .values(
+            kind=Case(
+                When(ars="", then=Value(FollowedKind.TOPIC.value)), default=Value(FollowedKind.MUNICIPALITY.value)
+            ),
+            source=Value("exchange"),
+            row=F("pk"),
+            key=Lower(Case(When(municipality="", then="topic"), default="municipality")),
+        )
+    )
+    return ideas.union(content, exchange, all=True).order_by("kind", "key", "row")
+
+
+def followed_page(user: User, rows: Iterable[dict]) -> list[Followed]:
+    """The rows of one page with their objects: one query per table that has rows on the page."""
+    rows = list(rows)
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        wanted[row["source"]].append(row["row"])
+    loaded: dict[tuple[str, int], object] = {}
+    if wanted["idea"]:
+        for idea_follow in IdeaFollow.objects.filter(pk__in=wanted["idea"]).select_related("idea"):
+            loaded["idea", idea_follow.pk] = idea_follow.idea
+    if wanted["content"]:
+        follows = Follow.objects.filter(pk__in=wanted["content"]).select_related("project", "lesson", "survey")
+        for content_follow in follows.prefetch_related("lesson__authors"):
+            loaded["content", content_follow.pk] = (
+                content_follow.project or content_follow.lesson or content_follow.survey
+            )
+    if wanted["exchange"]:
+        for exchange_follow in ExchangeFollow.objects.filter(pk__in=wanted["exchange"]):
+            loaded["exchange", exchange_follow.pk] = exchange_follow
+    page = []
+    for row in rows:
+        target = loaded.get((row["source"], row["row"]))
+        if target is None:  # unfollowed between the two queries
+            continue
+        visible = row["source"] == "exchange" or may_see(user, target)  # type: ignore[arg-type]
+        page.append(Followed(FollowedKind(row["kind"]), row["source"], row["row"], target, visible))
+    return page
+
+
+def unfollow_row(*, user: User, source: str, pk: int) -> bool:
+    """Delete one of the person's own follow rows (even of what they may no longer see)."""
+    model = {"idea": IdeaFollow, "content": Follow, "exchange": ExchangeFollow}[source]
+    deleted, _rows = model.objects.filter(user=user, pk=pk).delete()  # type: ignore[attr-defined]
+    return bool(deleted)
 
 
 # Notifying

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,22 +10,26 @@ from django.views.decorators.http import require_POST
 from core.access import require
 from core.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest
 from notifications.context_processors import unread_for
-from notifications.forms import FollowForm, FrequencyForm
+from notifications.forms import FollowForm, FrequencyForm, UnfollowForm
 from notifications.models import Frequency, Notification
 from notifications.permissions import access_followable, access_notification, can_follow
 from notifications.services import (
     follow,
+    followed_page,
+    followed_rows,
     frequency_of,
     is_following,
     mark_all_read,
     mark_read,
     set_frequency,
     unfollow,
+    unfollow_row,
     user_for_token,
 )
 from notifications.templatetags.follow import button_context
 
 PAGE_SIZE = 25
+FOLLOWING_PAGE_SIZE = 50
 
 
 @login_required
@@ -83,6 +87,27 @@ def follow_view(request: AuthenticatedHtmxHttpRequest, kind: str, pk: int) -> Ht
         return redirect(target)
     following = is_following(user=request.user, target=target)
     return render(request, "notifications/_follow_button.html", button_context(request, target, following))
+
+
+@login_required
+def following(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What the person follows, grouped by kind, each with a button to stop following."""
+    page = Paginator(followed_rows(request.user), FOLLOWING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/following.html", {"page": page, "rows": followed_page(request.user, page)})
+
+
+@login_required
+@require_POST
+def following_remove(request: AuthenticatedHttpRequest, source: str, pk: int) -> HttpResponse:
+    """Stop following one row of the page (one's own rows only; anything else does not exist)."""
+    form = UnfollowForm(request.POST)
+    if source not in ("idea", "content", "exchange") or not form.is_valid():
+        return HttpResponseBadRequest()
+    if not unfollow_row(user=request.user, source=source, pk=pk):
+        raise Http404
+    messages.success(request, _("You no longer follow it."))
+    page = form.cleaned_data["page"]
+    return redirect(reverse("notifications:following") + (f"?page={page}" if page and page > 1 else ""))
 
 
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

@@ -2,8 +2,8 @@
 listed the accounts pages (collected by core/tests/test_roles.py)."""
 
 from accounts.models import Role
-from accounts.services import invitation_token, person_invite
-from installation.testing import ADMIN, ALL, BaseTestCase
+from accounts.services import email_change_token, invitation_token, person_invite
+from installation.testing import ADMIN, ALL, LOGGED_IN, BaseTestCase
 
 # URL names that only accept POST (a GET answers 302 or 405).
 POST_ONLY: set[str] = {"accounts:person_reactivate", "accounts:person_resend"}
@@ -29,4 +29,8 @@ def expectations(case: BaseTestCase) -> dict[str, tuple[list[str], dict]]:
         "accounts:person_resend": (ADMIN, {"pk": case.staff.pk}),
         # The link of an invitation opens for whoever holds it (tests/test_people.py: invalid links).
         "accounts:invitation": (ALL, {"token": invitation_token(invitee)}),
+        # Changing one's own e-mail address; the link is the citizen's (another account's link
+        # answers 400, tests/test_email_change.py).
+        "accounts:email_change": (LOGGED_IN, {}),
+        "accounts:email_change_confirm": (["citizen"], {"token": email_change_token(case.citizen, "neu@example.org")}),
     }

@@ -167,6 +167,51 @@ class AccessibilityTests(AxeTestCase):
             self.assertEqual([v["id"] for v in result["violations"]], [], language)
             context.close()
 
+    def test_pages_of_going_live(self) -> None:
+        """Issue 16: legal pages, the staff administration, notifications, what one follows and
+        changing one's e-mail address."""
+        from accounts.services import email_change_token
+        from exchange.models import Follow as ExchangeFollow
+        from ideas.models import Follow as IdeaFollow
+        from notifications.models import Follow
+        from notifications.services import unsubscribe_token
+
+        citizen = User.objects.get(email="buergerin@lindenfeld.example")
+        admin = User.objects.get(email="admin@lindenfeld.example")
+        staff = User.objects.get(email="fachbereich@lindenfeld.example")
+        IdeaFollow.objects.get_or_create(user=citizen, idea=Idea.objects.public().first())
+        Follow.objects.create(user=citizen, project=Project.objects.public().first())
+        ExchangeFollow.objects.create(user=citizen, topic="Chatbot")
+        self.audit(
+            None,
+            [
+                reverse("core:imprint"),
+                reverse("core:privacy"),
+                reverse("notifications:unsubscribe", args=[unsubscribe_token(citizen)]),
+            ],
+        )
+        # The start page of every role: workspace/tests/test_accessibility.py.
+        self.audit(staff, [reverse("notifications:list")])
+        self.audit(
+            citizen,
+            [
+                reverse("notifications:list"),
+                reverse("notifications:following"),
+                reverse("accounts:profile"),
+                reverse("accounts:email_change"),
+                reverse("accounts:email_change_confirm", args=[email_change_token(citizen, "neu@example.org")]),
+            ],
+        )
+        self.audit(
+            admin,
+            [
+                reverse("accounts:people"),
+                reverse("accounts:person_invite"),
+                reverse("accounts:person_edit", args=[staff.pk]),
+                reverse("accounts:people_import"),
+            ],
+        )
+
     def test_the_checker_itself_finds_violations(self) -> None:
         """Guards the suite against passing because axe did not run."""
         context = self.browser.new_context()

@@ -72,7 +72,14 @@ class WorkAreaTests(BaseTestCase):
         self.login(self.admin)
         self.assertEqual(
             self.groups()["Verwalten"],
-            ["Organisation", "Änderungsprotokoll", "Personen", "Einstellungen", "Technische Verwaltung"],
+            [
+                "Organisation",
+                "Änderungsprotokoll",
+                "Personen",
+                "Single Sign-on",
+                "Einstellungen",
+                "Technische Verwaltung",
+            ],
         )
         self.login(self.staff)
         self.assertEqual(self.groups()["Verwalten"], ["Organisation"])

@@ -96,3 +96,22 @@ class FrameInTheBrowserTests(BrowserTestCase):
                 ".map(b => b.textContent.trim())"
             )
             self.assertEqual(squeezed, [], f"buttons narrower than their label on {path}")
+
+    def test_the_people_list_on_a_phone_shows_every_column_without_scrolling(self) -> None:
+        """Each person is a block of labelled lines below 40em, so role, status, second factor and
+        last login are visible at 375 px, not hidden to the right of a scrolling table."""
+        page = self.page_for("admin@lindenfeld.example", 375)
+        page.goto(self.live_server_url + reverse("accounts:people"))
+        self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 375)
+        outside = page.evaluate(
+            "[...document.querySelector('.people-table tbody tr').querySelectorAll('th, td')]"
+            ".filter(cell => cell.getBoundingClientRect().right > window.innerWidth + 1)"
+            ".map(cell => cell.dataset.label || cell.textContent.trim())"
+        )
+        self.assertEqual(outside, [])
+        labels = page.evaluate(
+            "[...document.querySelectorAll('.people-table tbody tr:first-child td')]"
+            ".map(cell => getComputedStyle(cell, '::before').content)"
+        )
+        self.assertIn('"Rolle: "', labels)
+        self.assertIn('"Zweiter Faktor: "', labels)

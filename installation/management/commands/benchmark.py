@@ -36,6 +36,12 @@ class Command(BaseCommand):
             help="ideas embedded by a background worker to measure embeddings/s (0 skips it)",
         )
         parser.add_argument("--json", default="", help="where to write the results (default: var/benchmarks/<db>.json)")
+        parser.add_argument(
+            "--apps",
+            nargs="+",
+            default=[],
+            help="only the rows of these apps' benchmarks.py (e.g. accounts workspace); skips the core pages",
+        )
 
     def handle(
         self, *args, runs: int, load_seconds: float, http_workers: int, http_threads: int, embed_ideas: int, **options
@@ -45,9 +51,11 @@ class Command(BaseCommand):
             logging.WARNING
         )  # one line per timed request would drown the table
         started = time.perf_counter()
-        results = [*page_results(runs=runs), similarity_result(runs=runs)]
+        only = set(options["apps"])
+        results = [] if only else [*page_results(runs=runs), similarity_result(runs=runs)]
         for hook in app_hooks("benchmarks", "benchmark_results"):
-            results += hook(runs=runs)
+            if not only or hook.__module__.split(".")[0] in only:
+                results += hook(runs=runs)
         load = (
             supports_per_second(seconds=load_seconds, workers=http_workers, threads=http_threads)
             if load_seconds > 0

@@ -25,7 +25,15 @@ SUFFIXES = (".json", ".json.gz", ".json.xz", ".json.bz2")
 # Secrets: whole models that are nothing but credentials, and single fields of other models.
 # A field listed with None is left out (the import gives it the field's default, e.g. a new
 # random token); a field listed with a callable is written with what it returns instead.
-SECRET_MODELS = ["accounts.ApiToken", "exchange.InstallationKey"]
+# TOTP keys and recovery codes (twofactor, stored by django-otp) too: without them, people set up
+# their authenticator app again (their passkeys hold no secret and come along).
+SECRET_MODELS = [
+    "accounts.ApiToken",
+    "exchange.InstallationKey",
+    "otp_totp.TOTPDevice",
+    "otp_static.StaticDevice",
+    "otp_static.StaticToken",
+]
 SECRET_FIELDS = {
     ("accounts.User", "password"): lambda: UNUSABLE_PASSWORD_PREFIX,  # no password: reset by mail or by an admin
     ("surveys.Invitation", "token"): None,

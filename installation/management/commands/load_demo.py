@@ -13,3 +13,7 @@ class Command(BaseCommand):
         for account in accounts:
             lead = f" ({account.unit}, lead)" if account.is_lead else ""
             self.stdout.write(f"  {account.email.ljust(width)}  {DEMO_PASSWORD}  {account.role.label}{lead}")
+        self.stdout.write(
+            "  Two factors are not required in the demo; an administrator can require them per role"
+            " at /accounts/2fa/roles/."
+        )
