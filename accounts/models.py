@@ -96,6 +96,46 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return self.create_user(email, password, **extra)
 
 
+# Academic titles and degrees before a name, compared in lower case without dots and hyphens:
+# "Dr.", "Prof.", "Dr. med.", "Dipl.-Ing.", "Mag.", "Dr. rer. nat." and the like.
+ACADEMIC_TITLES = frozenset(
+    [
+        "dr",
+        "prof",
+        "profdr",
+        "med",
+        "rer",
+        "nat",
+        "phil",
+        "jur",
+        "dent",
+        "vet",
+        "habil",
+        "hc",
+        "ing",
+        "dipl",
+        "diplng",
+        "dipling",
+        "diplkfm",
+        "diplkffr",
+        "mag",
+        "magister",
+        "ba",
+        "ma",
+        "msc",
+        "bsc",
+        "mba",
+        "llm",
+    ]
+)
+
+
+def _is_title(word: str) -> bool:
+    return word.lower().replace(".", "").replace("-", "") in ACADEMIC_TITLES and (
+        "." in word or word.lower() in {"dr", "prof"}
+    )
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with e-mail and password and has exactly one role."""
 
@@ -147,7 +187,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name for a greeting ("Hallo Michael"), past academic titles ("Dr. Michael
+        Wagner"); a name that is nothing but titles and one word stays whole ("Dr. Wagner")."""
+        words = self.full_name.split()
+        if not words:
+            return self.email
+        rest = list(words)
+        while rest and _is_title(rest[0]):
+            rest.pop(0)
+        if len(rest) < 2 and len(rest) < len(words):  # "Dr. Wagner": greet with the whole name
+            return " ".join(words)
+        return rest[0] if rest else " ".join(words)
 
     @property
     def is_internal(self) -> bool:
@@ -172,13 +222,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 def second_factor_status(user: User) -> str:
-    """Which second factors the person signs in with, in words ("TOTP", "Passkey", "TOTP, Passkey"
-    or "not set up"): the one place that answers, for the people list and the person's page.
+    """Which second factors the person signs in with, in words ("Authenticator-App", "Passkey",
+    "Authenticator-App, Passkey" or "not set up"): the one place that answers, for the people list
+    and the person's page (the names are twofactor's `FACTOR_NAMES`).
 
     Rows from `UserQuerySet.with_second_factors()` carry the answer; any other user costs a query."""
+    from twofactor.models import FACTOR_NAMES, PASSKEY, TOTP  # twofactor stands on accounts, so only here
+
     if not hasattr(user, "has_totp"):
         user = User.objects.with_second_factors().get(pk=user.pk)
-    names = [name for field, name in (("has_totp", "TOTP"), ("has_passkey", "Passkey")) if getattr(user, field)]
+    fields = (("has_totp", TOTP), ("has_passkey", PASSKEY))
+    names = [str(FACTOR_NAMES[factor]) for field, factor in fields if getattr(user, field)]
     return ", ".join(names) or gettext("not set up")
 
 

@@ -404,3 +404,14 @@ def email_change_confirm(*, user: User, token: str) -> User:
     except IntegrityError:  # taken by another account in the same instant
         raise EmailChangeError(_("A person with this e-mail address has an account already.")) from None
     return user
+
+
+def password_changed_notice(*, user: User) -> None:
+    """Tell the account's address that its password was changed, once the change is committed;
+    whoever did not change it learns of it and can set a new one (docs/accounts.md)."""
+    context = {"user": user, "password_reset": absolute_url("accounts:password_reset")}
+    send_after_commit(
+        _("Your password at Etappe was changed"),
+        render_to_string("accounts/email/password_changed.txt", context),
+        [user.email],
+    )

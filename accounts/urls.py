@@ -14,13 +14,7 @@ urlpatterns = [
     path("profile/email/", views.email_change, name="email_change"),
     path("profile/email/<str:token>/", views.email_change_confirm_view, name="email_change_confirm"),
     path("profile/delete/", views.delete_account, name="delete"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url="/accounts/profile/"
-        ),
-        name="password_change",
-    ),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,6 +56,7 @@ from accounts.services import (
     invitation_accept,
     invitation_resend,
     invitation_user,
+    password_changed_notice,
     person_invite,
     person_set_active,
     person_update,
@@ -170,6 +172,20 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, _("Too many requests from your network. Please try again in an hour."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; says that it worked and tells the account's address."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_changed_notice(user=form.user)
+        messages.success(self.request, _("Your password was changed. We sent a notice to your e-mail address."))
+        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -217,6 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "accounts.passwords.ContextWordsValidator"},
+    {"NAME": "accounts.passwords.PredictablePasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 # Two factors (twofactor/, docs/accounts.md "Zwei Faktoren"): people whose role the administrator

@@ -298,7 +298,7 @@ IDEAS = [
     ),
     (
         "Sitzungsunterlagen des Rates nur noch digital",
-        "Ratsmitglieder bekommen Tablets, die Papierversand entfällt.",
+        "Ratsmitglieder bekommen Tablets, der Papierversand entfällt.",
         0,
         Idea.Source.WORKSHOP,
         [],

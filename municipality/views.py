@@ -43,6 +43,7 @@ def configure(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("municipality:configure")
     search_form = RegisterSearchForm(request.GET or None)
     results = register.search(search_form.cleaned_data["q"]) if search_form.is_valid() else []
+    checklist = golive_checklist(municipality)
     context = {
         "municipality": municipality,
         "statement_form": statement_form,
@@ -50,7 +51,8 @@ def configure(request: HtmxHttpRequest) -> HttpResponse:
         "choose_form": choose_form,
         "results": results,
         "attribution": register.ATTRIBUTION,
-        "checklist": golive_checklist(municipality),
+        "checklist": checklist,
+        "checklist_done": sum(item.done for item in checklist),
     }
     if request.htmx:
         return render(request, "municipality/configure.html#results", context)

@@ -181,6 +181,12 @@ def followed_page(user: User, rows: Iterable[dict]) -> list[Followed]:
     return page
 
 
+def own_ideas(user: User) -> "QuerySet[Idea]":
+    """The ideas the person submitted: of changes to their status the author always hears
+    (`notifications.events`), whether or not they follow them, so the page lists them apart."""
+    return Idea.objects.filter(author=user).order_by(Lower("title"), "pk")
+
+
 def unfollow_row(*, user: User, source: str, pk: int) -> bool:
     """Delete one of the person's own follow rows (even of what they may no longer see)."""
     model = {"idea": IdeaFollow, "content": Follow, "exchange": ExchangeFollow}[source]

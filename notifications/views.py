@@ -21,6 +21,7 @@ from notifications.services import (
     is_following,
     mark_all_read,
     mark_read,
+    own_ideas,
     set_frequency,
     unfollow,
     unfollow_row,
@@ -91,9 +92,12 @@ def follow_view(request: AuthenticatedHtmxHttpRequest, kind: str, pk: int) -> Ht
 
 @login_required
 def following(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """What the person follows, grouped by kind, each with a button to stop following."""
+    """What the person follows, grouped by kind, each with a button to stop following; on the
+    first page also the person's own ideas, of whose status they always hear (no button)."""
     page = Paginator(followed_rows(request.user), FOLLOWING_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/following.html", {"page": page, "rows": followed_page(request.user, page)})
+    own = list(own_ideas(request.user)) if page.number == 1 else []
+    context = {"page": page, "rows": followed_page(request.user, page), "own_ideas": own}
+    return render(request, "notifications/following.html", context)
 
 
 @login_required

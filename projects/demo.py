@@ -1,10 +1,11 @@
 """Demo projects for Lindenfeld: the projects the column mentions, with Etappenziele and an honest log."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from accounts.models import OrgUnit, User
-from ideas.models import Idea
+from ideas.models import Idea, StatusChange
+from ideas.workflow import path_to
 from projects.models import Decision, Kpi, LogEntry, Measurement, Milestone, Project
 from projects.services import log_status_change, recompute_progress
 from strategy.models import FieldOfAction, Goal
@@ -460,6 +461,7 @@ def load_demo_projects(*, team: User, fields: list[FieldOfAction], users: dict[s
                 recorded_by=team,
             )
             decision.ideas.add(idea)
+            _idea_follows_project(idea, project, decided_on=decision.decided_on, by=team)
         for milestone_title, done_when, due_on, done_on in milestones:
             Milestone.objects.create(
                 project=project, title=milestone_title, definition_of_done=done_when, due_on=due_on, done_on=done_on
@@ -543,3 +545,41 @@ def _demo_strategy_projects(created: dict[str, Project], *, team: User, users: d
         (date(2026, 11, 30), 78),
     ]:
         Measurement.objects.create(kpi=kpi, measured_on=day, value=value)
+
+
+def _idea_follows_project(idea: Idea, project: Project, *, decided_on: date, by: User) -> None:
+    """Bring the idea behind a demo project to the status the workflow gives it (projects.services
+    `decide` and `follow_project_status`): prioritised when decided, in implementation while the
+    project runs, realised once it is completed; a stopped project leaves its idea as it is."""
+    if project.is_running:
+        target = Idea.Status.IN_IMPLEMENTATION
+    elif project.status == Project.Status.COMPLETED:
+        target = Idea.Status.REALISED
+    elif project.status == Project.Status.PLANNED:
+        target = Idea.Status.PRIORITISED
+    else:
+        return
+    decided = datetime.combine(decided_on, time(10, 0), tzinfo=UTC)
+    steps: dict[str, tuple[datetime, str]] = {
+        Idea.Status.IN_REVIEW: (decided - timedelta(days=14), "Wird geprüft."),
+        Idea.Status.IN_POOL: (decided - timedelta(days=7), "Aufgenommen."),
+        Idea.Status.PRIORITISED: (
+            decided,
+            f"Beschlossen vom Lenkungskreis Digitalisierung: wird das Projekt „{project.title}“.",
+        ),
+        Idea.Status.IN_IMPLEMENTATION: (
+            datetime.combine(project.actual_start or decided_on, time(10, 0), tzinfo=UTC),
+            f"Das Projekt „{project.title}“ wird umgesetzt.",
+        ),
+        Idea.Status.REALISED: (
+            datetime.combine(project.actual_end or decided_on, time(10, 0), tzinfo=UTC),
+            f"Das Projekt „{project.title}“ ist abgeschlossen.",
+        ),
+    }
+    for step in path_to(idea.status, target):
+        when, reason = steps[step]
+        StatusChange.objects.create(
+            idea=idea, from_status=idea.status, to_status=step, reason=reason, changed_by=by, changed_at=when
+        )
+        idea.status = step
+    Idea.objects.filter(pk=idea.pk).update(status=idea.status)

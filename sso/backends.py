@@ -17,6 +17,7 @@ from sso import ldap
 from sso.models import IdentityProvider, SsoSettings
 from sso.oidc import ProviderDown
 from sso.services import Login, LoginRefused, external_login
+from sso.status import is_down, mark_down, mark_up, missing_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +29,35 @@ def _refuse(request: HttpRequest | None, reason: str) -> None:
 
 
 class LdapBackend(ModelBackend):
-    """Signs in with the e-mail address and the directory password at each enabled LDAP provider."""
+    """Signs in with the e-mail address and the directory password at each enabled LDAP provider.
+
+    Every password check passes here (every login, citizens' too, and the password re-checks of
+    the profile pages), so the directory is asked only where it can be the right answer:
+
+    - not for an address that belongs to a local account without a link to that LDAP provider
+      (citizens, staff who sign in with a local password), unless the provider links existing
+      accounts by e-mail and the account has an internal role;
+    - not while a secret it needs is missing (the service account's password);
+    - not while the provider is marked down: a server that did not answer is skipped for
+      `sso.status.DOWN_SECONDS` instead of being waited for at every check
+      (`sso.ldap.CONNECT_TIMEOUT`).
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password:
             return None
-        for provider in IdentityProvider.objects.enabled().filter(kind="ldap"):
+        for provider in _providers_for(str(username)):
+            if is_down(provider):
+                continue
             try:
                 entry = ldap.check(provider, username, password)
             except ProviderDown as error:
                 logger.warning("sso: LDAP provider %s is not reachable: %s", provider.slug, error)
+                mark_down(provider)
                 continue
             except ldap.Disabled:
                 _refuse(request, _("Your account is disabled in the directory. Please contact the administration."))
+            mark_up(provider)
             if entry is None:
                 continue
             login = Login(
@@ -55,6 +72,21 @@ class LdapBackend(ModelBackend):
             except LoginRefused as error:
                 _refuse(request, str(error))
         return None
+
+
+def _providers_for(username: str) -> list[IdentityProvider]:
+    """The enabled LDAP providers worth asking about `username` (see LdapBackend)."""
+    providers = [
+        provider for provider in IdentityProvider.objects.enabled().filter(kind="ldap") if not missing_secrets(provider)
+    ]
+    if not providers:
+        return []
+    user = User.objects.filter(email=username.strip().lower()).first()
+    if user is None:
+        return providers
+    linked = set(user.external_identities.values_list("provider_id", flat=True))
+    internal = user.role in INTERNAL_ROLES
+    return [provider for provider in providers if provider.pk in linked or (provider.link_by_email and internal)]
 
 
 class LocalPasswordPolicyBackend(ModelBackend):

@@ -1,49 +1,71 @@
+from urllib.parse import urlsplit
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sso.kinds import KINDS, ProviderKind
+from sso.mapping import same_group
 from sso.models import GroupMapping, IdentityProvider, SsoSettings
 
-# What each kind needs filled in (besides name and short name).
-REQUIRED = {
-    "oidc": ["discovery_url", "client_id"],
-    "saml": [],
-    "ldap": ["server_url"],
+# The fields of each kind (besides the common ones) and those of them it cannot do without.
+COMMON = ["name", "slug", "enabled", "link_by_email"]
+ATTRIBUTES = ["email_attribute", "name_attribute", "groups_attribute"]
+FIELDS = {
+    "oidc": [*COMMON, "discovery_url", "client_id", "scopes", "mfa_acr_values", *ATTRIBUTES],
+    "saml": [*COMMON, "idp_metadata_xml", "idp_metadata_url", "mfa_acr_values", *ATTRIBUTES],
+    "ldap": [
+        *COMMON,
+        "server_url",
+        "start_tls",
+        "bind_dn",
+        "user_search_base",
+        "user_filter",
+        "user_dn_template",
+        *ATTRIBUTES,
+    ],
 }
+REQUIRED = {"oidc": ["discovery_url", "client_id"], "saml": [], "ldap": ["server_url"]}
 
 
 class ProviderForm(forms.ModelForm):
+    """The fields of one kind of provider; the kind is chosen before (a new provider) and stays."""
+
     class Meta:
         model = IdentityProvider
-        fields = [
-            "kind",
-            "name",
-            "slug",
-            "enabled",
-            "link_by_email",
-            "discovery_url",
-            "client_id",
-            "scopes",
-            "mfa_acr_values",
-            "idp_metadata_xml",
-            "idp_metadata_url",
-            "server_url",
-            "start_tls",
-            "bind_dn",
-            "user_search_base",
-            "user_filter",
-            "user_dn_template",
-            "email_attribute",
-            "name_attribute",
-            "groups_attribute",
-        ]
+        fields = sorted({name for names in FIELDS.values() for name in names})
         widgets = {"idp_metadata_xml": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.instance.kind = kind
+        wanted = FIELDS[kind]
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        self.order_fields(wanted)
+        label = ProviderKind(kind).label
+        for name in REQUIRED[kind]:
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = _("This field is required for %(kind)s.") % {"kind": label}
+        spec = KINDS[kind]
+        for which in ("email", "name", "groups"):
+            self.fields[f"{which}_attribute"].help_text = _("Empty: %(default)s") % {
+                "default": getattr(spec, f"{which}_attribute")
+            }
+
+    def clean_server_url(self) -> str:
+        url = self.cleaned_data.get("server_url", "").strip()
+        parts = urlsplit(url)
+        if url and (parts.scheme not in ("ldap", "ldaps") or not parts.hostname):
+            raise forms.ValidationError(
+                _("Give the address with ldaps:// or ldap://, e.g. ldaps://dc1.town.local:636.")
+            )
+        return url
 
     def clean(self) -> dict:
         cleaned = super().clean() or self.cleaned_data
-        kind = cleaned.get("kind")
-        for name in REQUIRED.get(kind or "", []):
-            if not cleaned.get(name):
-                self.add_error(name, _("This kind of provider needs this field."))
+        kind = self.kind
         if (
             kind == "saml"
             and not (cleaned.get("idp_metadata_xml") or "").strip()
@@ -67,6 +89,17 @@ class MappingForm(forms.ModelForm):
     class Meta:
         model = GroupMapping
         fields = ["group", "role", "unit"]
+
+    def clean_group(self) -> str:
+        """One row per group and provider: a second row would make the group's role ambiguous."""
+        group = self.cleaned_data["group"].strip()
+        provider = self.instance.provider
+        others = provider.mappings.exclude(pk=self.instance.pk)
+        if any(same_group(provider, group, row.group) for row in others):
+            raise forms.ValidationError(
+                _("This group is mapped already. Change its row instead of adding a second one.")
+            )
+        return group
 
     def clean(self) -> dict:
         cleaned = super().clean() or self.cleaned_data

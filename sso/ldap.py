@@ -20,6 +20,10 @@ from sso.oidc import TIMEOUT, ProviderDown
 logger = logging.getLogger(__name__)
 
 ACCOUNTDISABLE = 0x2
+# Seconds to wait for the connection: a directory in the own network answers at once, and every
+# password check waits this long for one that does not (then it is skipped for a while, see
+# sso.backends.LdapBackend).
+CONNECT_TIMEOUT = 2
 # The user attributes and the stable identifiers: Active Directory's objectGUID, OpenLDAP's entryUUID.
 READ = [ldap3.ALL_ATTRIBUTES, "objectGUID", "entryUUID"]
 
@@ -62,7 +66,7 @@ def check(provider: IdentityProvider, username: str, password: str) -> Entry | N
         "entryUUID",
         *(provider.attribute(which) for which in ("email", "name", "groups")),
     ]
-    server = ldap3.Server(provider.server_url, connect_timeout=TIMEOUT, get_info=ldap3.NONE)
+    server = ldap3.Server(provider.server_url, connect_timeout=CONNECT_TIMEOUT, get_info=ldap3.NONE)
     try:
         if provider.bind_dn:
             service = _connection(provider, server, provider.bind_dn, provider.secret("BIND_PASSWORD"))

@@ -50,6 +50,11 @@ def managed_units(provider: IdentityProvider) -> set[int]:
     return set(provider.mappings.exclude(unit=None).values_list("unit_id", flat=True))
 
 
+def same_group(provider: IdentityProvider, one: str, other: str) -> bool:
+    """Whether two group values name the same group at `provider`."""
+    return _key(provider, one) == _key(provider, other)
+
+
 def _key(provider: IdentityProvider, group: str) -> str:
     group = group.strip()
     return group.lower() if provider.kind == "ldap" else group

@@ -148,6 +148,8 @@ class GroupMapping(models.Model):
         verbose_name = _("group mapping")
         verbose_name_plural = _("group mappings")
         ordering = ["group", "pk"]
+        # One row per group: two rows with different roles would leave the role to chance.
+        constraints = [models.UniqueConstraint(fields=["provider", "group"], name="unique_group_mapping")]
 
     def __str__(self) -> str:
         return self.group

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
+from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.response import StatusError
+from saml2.validate import valid_instance
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from core.links import absolute_url
 from sso.models import IdentityProvider
@@ -36,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 SESSION_KEY = "sso_saml"
 XMLSEC = getattr(settings, "ETAPPE_XMLSEC1", "/usr/bin/xmlsec1")
+# The digest and signature algorithms our metadata advertises: the SHA-2 family with 256 bits and
+# more. pysaml2 lists everything xmlsec1 knows (MD5, RIPEMD-160, SHA-1 too) and has no setting.
+STRONG = ("sha256", "sha384", "sha512")
 
 
 def entity_id(provider: IdentityProvider) -> str:
@@ -79,6 +84,8 @@ def sp_config(provider: IdentityProvider, *, with_idp: bool = True) -> SPConfig:
         "xmlsec_binary": XMLSEC,
         "allow_unknown_attributes": True,
         "accepted_time_diff": 60,
+        "signing_algorithm": SIG_RSA_SHA256,
+        "digest_algorithm": DIGEST_SHA256,
     }
     key, cert = provider.secret("SP_KEY_FILE"), provider.secret("SP_CERT_FILE")
     if key and cert:
@@ -95,8 +102,17 @@ def sp_config(provider: IdentityProvider, *, with_idp: bool = True) -> SPConfig:
 
 
 def sp_metadata(provider: IdentityProvider) -> str:
-    """Our metadata for the IdP's administrator."""
-    return create_metadata_string(None, config=sp_config(provider, with_idp=False), valid=24 * 365).decode()
+    """Our metadata for the IdP's administrator, advertising only SHA-256 and stronger."""
+    descriptor = entity_descriptor(sp_config(provider, with_idp=False))
+    if descriptor.extensions is not None:
+        descriptor.extensions.extension_elements = [
+            element
+            for element in descriptor.extensions.extension_elements
+            if element.tag not in ("DigestMethod", "SigningMethod")
+            or str(element.attributes.get("Algorithm", "")).endswith(STRONG)
+        ]
+    valid_instance(descriptor)
+    return metadata_tostring_fix(descriptor, {"xs": "http://www.w3.org/2001/XMLSchema"}, None).decode()
 
 
 def authn_request_url(request: HttpRequest, provider: IdentityProvider, *, next_url: str, preview: bool) -> str:

@@ -1,12 +1,12 @@
 """The administrator's pages (/sso/) and the sign-in through a provider."""
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,52 +19,88 @@ from core.access import require
 from core.editing import confirm_delete_view, save_form_view
 from sso import oidc, saml
 from sso.forms import MappingForm, PreviewForm, ProviderForm, SettingsForm
+from sso.kinds import ProviderKind
 from sso.mapping import resolve
 from sso.models import GroupMapping, IdentityProvider, SsoSettings
 from sso.permissions import access_mapping, access_provider, can_manage_sso
 from sso.services import Login, LoginRefused, external_login
+from sso.status import Status, mark_down, mark_up, missing_secrets, statuses
 from twofactor.session import mark_verified
 
 logger = logging.getLogger(__name__)
 
-# How long the login page says that a provider did not answer.
-DOWN_SECONDS = 120
 PREVIEW_KEY = "sso_preview"
-
-
-def down_key(provider: IdentityProvider) -> str:
-    return f"sso:down:{provider.pk}"
 
 
 @login_required
 def providers(request: HttpRequest) -> HttpResponse:
+    """The providers with their status, and the switch for staff's local passwords.
+
+    Switching local passwords off needs a second, confirming POST (`confirm=1`) after a page that
+    says what it means, and is refused while no enabled provider is ready."""
     require(can_manage_sso(request.user))
-    form = SettingsForm(request.POST if request.method == "POST" else None, instance=SsoSettings.load())
+    current = SsoSettings.load()
+    was_on = current.staff_password_login
+    form = SettingsForm(request.POST if request.method == "POST" else None, instance=current)
+    rows = statuses(list(IdentityProvider.objects.all()))
+    ready = [provider for provider, state in rows if state == Status.READY]
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The sign-in settings were saved."))
-        return redirect("sso:providers")
-    rows = IdentityProvider.objects.all()
-    return render(request, "sso/providers.html", {"providers": rows, "form": form, "page": "sso"})
+        switching_off = was_on and not form.cleaned_data["staff_password_login"]
+        if switching_off and not ready:
+            form.add_error(
+                "staff_password_login",
+                _(
+                    "No enabled identity provider is ready (secret missing, not reachable lately or none "
+                    "enabled). Staff would not be able to sign in, so local passwords stay switched on."
+                ),
+            )
+        elif switching_off and request.POST.get("confirm") != "1":
+            return render(request, "sso/confirm_passwords_off.html", {"ready": ready, "page": "sso"})
+        else:
+            form.save()
+            messages.success(request, _("The sign-in settings were saved."))
+            return redirect("sso:providers")
+    context: dict[str, object] = {"providers": rows, "form": form, "page": "sso"}
+    return render(request, "sso/providers.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A provider's page; a new one asks for the kind first (`?kind=`), then shows only its fields."""
     require(can_manage_sso(request.user))
     provider = access_provider(request.user, pk) if pk else None
-    form = ProviderForm(request.POST or None, instance=provider)
-    context: dict[str, object] = {"page": "sso", "provider": provider}
+    kind = provider.kind if provider else request.GET.get("kind") or request.POST.get("kind", "")
+    if kind not in ProviderKind.values:
+        return render(request, "sso/choose_kind.html", {"kinds": ProviderKind.choices, "page": "sso"})
+    form = ProviderForm(request.POST or None, instance=provider, kind=kind)
+    context: dict[str, object] = {"page": "sso", "provider": provider, "kind_label": ProviderKind(kind).label}
     if provider is not None:
-        context |= {"mappings": provider.mappings.select_related("unit"), **_addresses(provider)}
+        context |= {
+            "mappings": provider.mappings.select_related("unit"),
+            "missing_secrets": missing_secrets(provider),
+            "base_url_differs": _base_url_differs(request),
+            "base_url": settings.ETAPPE_BASE_URL,
+            **_addresses(provider),
+        }
     return save_form_view(
         request,
         form=form,
-        title=_("Identity provider “%(name)s”") % {"name": provider} if provider else _("New identity provider"),
+        title=(
+            _("Identity provider “%(name)s”") % {"name": provider}
+            if provider
+            else _("New identity provider: %(kind)s") % {"kind": ProviderKind(kind).label}
+        ),
         cancel_url=reverse("sso:providers"),
         template="sso/provider.html",
         context=context,
         invalid_status=400,
     )
+
+
+def _base_url_differs(request: HttpRequest) -> bool:
+    """Whether this page was opened at another host than ETAPPE_BASE_URL's, which the addresses
+    for the provider are built from (the scheme is not compared: behind a proxy it may differ)."""
+    return urlsplit(settings.ETAPPE_BASE_URL).netloc.lower() != request.get_host().lower()
 
 
 def _addresses(provider: IdentityProvider) -> dict:
@@ -145,17 +181,15 @@ def login_start(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             url = saml.authn_request_url(request, provider, next_url=next_url, preview=preview_mode)
     except oidc.ProviderDown as error:
-        logger.warning("sso: provider %s is not reachable: %s", provider.slug, error)
-        cache.set(down_key(provider), True, DOWN_SECONDS)
-        messages.error(request, _down_message(provider))
-        return _back_to_login(next_url)
-    cache.delete(down_key(provider))
+        return _provider_down(request, provider, error, preview=preview_mode, next_url=next_url)
+    mark_up(provider)
     return redirect(url)
 
 
 @require_GET
 def oidc_callback(request: HttpRequest, slug: str) -> HttpResponse:
     provider = get_object_or_404(IdentityProvider, slug=slug, kind="oidc")
+    started: dict = {}
     try:
         started = oidc.take_pending(request, provider, request.GET.get("state", ""))
         _require_enabled(provider, started)
@@ -166,9 +200,7 @@ def oidc_callback(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(error))
         return _back_to_login("")
     except oidc.ProviderDown as error:
-        logger.warning("sso: provider %s is not reachable: %s", provider.slug, error)
-        messages.error(request, _down_message(provider))
-        return _back_to_login("")
+        return _provider_down(request, provider, error, preview=bool(started.get("preview")))
     return _complete(request, login, started)
 
 
@@ -192,9 +224,7 @@ def saml_finish(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(error))
         return _back_to_login("")
     except oidc.ProviderDown as error:
-        logger.warning("sso: provider %s is not usable: %s", provider.slug, error)
-        messages.error(request, _down_message(provider))
-        return _back_to_login("")
+        return _provider_down(request, provider, error, preview=False)
     return _complete(request, login, started)
 
 
@@ -244,7 +274,19 @@ def _back_to_login(next_url: str) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
 
 
-def _down_message(provider: IdentityProvider) -> str:
-    return _("%(provider)s is not reachable right now. Please try again later or sign in another way.") % {
-        "provider": provider.name
-    }
+def _provider_down(
+    request: HttpRequest, provider: IdentityProvider, error: Exception, *, preview: bool, next_url: str = ""
+) -> HttpResponse:
+    """A provider that did not answer: marked down for a while. A test sign-in goes back to the
+    preview with the reason; a sign-in goes back to the login page, which says so beside the
+    provider's button (one message, `sso/_login_buttons.html`)."""
+    logger.warning("sso: provider %s is not reachable: %s", provider.slug, error)
+    mark_down(provider)
+    if preview:
+        messages.error(
+            request,
+            _("The test sign-in failed: %(provider)s is not reachable (%(reason)s).")
+            % {"provider": provider.name, "reason": error},
+        )
+        return redirect("sso:preview", provider.pk)
+    return _back_to_login(next_url)

@@ -37,6 +37,7 @@ class PasskeyNameForm(forms.Form):
         label=_("Name of the passkey"),
         max_length=100,
         help_text=_("So that you recognise it later, e.g. “YubiKey blue” or “work laptop”."),
+        error_messages={"required": _("Please give the passkey a name.")},
     )
 
 

@@ -6,14 +6,19 @@ second factor, "setup" when their role requires one and they have none. Until th
 verified (`twofactor.session.mark_verified`), such a person reaches only the verify or setup
 pages, logout, the legal pages and the language switch. Requests with an API token have no
 session and pass untouched.
+
+Between the password and the second step the person is not logged in yet (a pending login,
+`twofactor.session.pending`): a page that would send them to the login page sends them back to
+the second step instead, keeping the page they asked for.
 """
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from accounts.models import User
@@ -64,7 +69,30 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         redirect = self._redirect(request)
-        return redirect if redirect is not None else self.get_response(request)
+        if redirect is not None:
+            return redirect
+        response = self.get_response(request)
+        if (
+            AUTH_SESSION_KEY not in request.session
+            and request.path not in _paths(OPEN_WHILE_VERIFYING)
+            and session.pending(request) is not None
+        ):
+            return self._back_to_verify(response)
+        return response
+
+    @staticmethod
+    def _back_to_verify(response: HttpResponse) -> HttpResponse:
+        """A redirect to the login page, during a pending login: to the second step instead."""
+        if not isinstance(response, HttpResponseRedirect):
+            return response
+        target = urlsplit(response["Location"])
+        if target.path != urlsplit(resolve_url(settings.LOGIN_URL)).path:
+            return response
+        url = reverse("twofactor:verify")
+        next_url = parse_qs(target.query).get("next")
+        if next_url:
+            url += "?" + urlencode({"next": next_url[0]})
+        return HttpResponseRedirect(url)
 
     def _redirect(self, request: HttpRequest) -> HttpResponse | None:
         if AUTH_SESSION_KEY not in request.session:  # not logged in (an API token has no session)

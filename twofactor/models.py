@@ -76,9 +76,10 @@ class RoleRequirement(models.Model):
         cache.delete(_REQUIRED_CACHE_KEY)
 
 
-# The methods, in the order the people list names them.
+# The methods, in the order the people list names them, and their names for people (not "TOTP").
 TOTP = "totp"
 PASSKEY = "passkey"
+FACTOR_NAMES = {TOTP: _("authenticator app"), PASSKEY: _("passkey")}
 
 
 def factors_of(user_id: int) -> list[str]:

@@ -1,7 +1,7 @@
 """Setting up, checking, removing and resetting second factors.
 
 Every change of what a person has set up is written to the audit trail as a change of their
-account's "second factor" ("TOTP" → "TOTP, Passkey"), naming who made it.
+account's "second factor" ("Authenticator-App" → "Authenticator-App, Passkey"), naming who made it.
 """
 
 import enum

@@ -15,16 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import User, second_factor_status
+from accounts.models import Role, User, second_factor_status
 from core import ratelimit
 from core.access import require
 from core.http import AuthenticatedHttpRequest
 from twofactor import passkeys, session
 from twofactor.forms import CodeForm, PasskeyNameForm, PasswordConfirmForm, RoleRequirementForm, TotpConfirmForm
-from twofactor.models import PASSKEY, TOTP, factors_of, role_requires
+from twofactor.models import PASSKEY, TOTP, RoleRequirement, factors_of, role_requires
 from twofactor.permissions import can_reset_second_factors, can_set_role_requirements
 from twofactor.services import (
     Check,
@@ -48,6 +49,8 @@ from twofactor.services import (
 # own throttling slows down wrong TOTP codes on top of this, from every address).
 FAILED_CODES = (5, 900)
 TOTP_KEY = "etappe_totp_setup_key"
+# Recovery codes made right after the first factor, until the recovery page shows them (once).
+NEW_CODES_KEY = "etappe_new_recovery_codes"
 ISSUER = "Etappe"
 
 
@@ -60,6 +63,11 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
 def _may_change(request: AuthenticatedHttpRequest) -> bool:
     """A person changes their second factors only in a session that passed one (or while they have none)."""
     return session.verified_method(request) is not None or not factors_of(request.user.pk)
+
+
+def _held_at_setup(request: HttpRequest) -> bool:
+    """The middleware lets this session reach nothing but the setup pages (its role requires two factors)."""
+    return bool(settings.ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE) and session.need(request) == "setup"
 
 
 def _to_verify(request: HttpRequest) -> HttpResponse:
@@ -82,6 +90,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         "recovery_left": recovery_codes_left(user) if factors else 0,
         "has_factor": bool(factors),
         "required": role_requires(user.role),
+        "held": _held_at_setup(request),
         "status": second_factor_status(user),
         "name_form": PasskeyNameForm(),
         "next": request.GET.get("next", ""),
@@ -113,7 +122,8 @@ def totp(request: AuthenticatedHttpRequest) -> HttpResponse:
         if totp_confirm(user=request.user, key=key, code=form.cleaned_data["code"]):
             del request.session[TOTP_KEY]
             session.mark_verified(request, "totp")
-            messages.success(request, _("The authenticator app is set up. Now save your recovery codes."))
+            _codes_for_new_factor(request)
+            messages.success(request, _("The authenticator app is set up."))
             return redirect("twofactor:recovery")
         form.add_error("code", _("The code is not correct. Check the time on your phone and type the current code."))
     secret = base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
@@ -121,21 +131,41 @@ def totp(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "qr": segno.make(_otpauth_uri(request.user, secret), error="m").svg_data_uri(scale=5, border=2),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "held": _held_at_setup(request),
     }
     return render(request, "twofactor/totp.html", context, status=400 if form.errors else 200)
+
+
+def _codes_for_new_factor(request: AuthenticatedHttpRequest) -> bool:
+    """A factor was just set up: without recovery codes yet (the first factor), make them now, for
+    the recovery page to show once, so that nobody skips them."""
+    if recovery_codes_left(request.user):
+        return False
+    request.session[NEW_CODES_KEY] = recovery_codes_generate(user=request.user)
+    return True
+
+
+def _show_codes(request: AuthenticatedHttpRequest, codes: list[str], *, new_factor: bool) -> HttpResponse:
+    heading = _("Etappe – recovery codes for %(email)s") % {"email": request.user.email}
+    text = "\n".join([heading, "", *codes, "", _("Each code works once, in place of your second factor.")])
+    context = {"codes": codes, "codes_text": "\n".join(codes), "download": text + "\n", "new_factor": new_factor}
+    return render(request, "twofactor/recovery_codes.html", context)
 
 
 @login_required
 @never_cache
 def recovery(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """GET explains (new codes replace the earlier ones); POST makes them and shows them once."""
+    """GET explains (new codes replace the earlier ones); POST makes them and shows them once. Codes
+    made with the first factor (`_codes_for_new_factor`) are shown by the first GET after it."""
     if not _may_change(request):
         return _to_verify(request)
     if not factors_of(request.user.pk):
         raise Http404("no second factor")  # recovery codes stand in for one
-    if request.method == "POST":
-        codes = recovery_codes_generate(user=request.user)
-        return render(request, "twofactor/recovery.html", {"codes": codes})
+    new_codes = request.session.pop(NEW_CODES_KEY, None)
+    if request.method == "POST":  # (codes of the first factor not shown until now stop working here)
+        return _show_codes(request, recovery_codes_generate(user=request.user), new_factor=False)
+    if new_codes:
+        return _show_codes(request, new_codes, new_factor=True)
     return render(request, "twofactor/recovery.html", {"left": recovery_codes_left(request.user)})
 
 
@@ -172,11 +202,11 @@ def passkey_add_view(request: AuthenticatedHttpRequest) -> JsonResponse:
         credential = passkeys.verify_registration(request, data.get("credential") or {})
     except passkeys.PasskeyError:
         return _json_error(_("The passkey could not be registered. Please try again."))
-    first = not factors_of(request.user.pk)
     passkey_add(user=request.user, name=form.cleaned_data["name"], credential=credential)
     session.mark_verified(request, "webauthn")
+    new_codes = _codes_for_new_factor(request)
     messages.success(request, _("The passkey “%(name)s” was added.") % {"name": form.cleaned_data["name"]})
-    return JsonResponse({"redirect": reverse("twofactor:recovery" if first else "twofactor:overview")})
+    return JsonResponse({"redirect": reverse("twofactor:recovery" if new_codes else "twofactor:overview")})
 
 
 def _confirm(request: HttpRequest, *, title: str, text: str, button: str, status: int = 200) -> HttpResponse:
@@ -257,6 +287,9 @@ def _person_to_verify(request: HttpRequest) -> tuple[User | None, dict | None]:
     pending = session.pending(request)
     if pending is not None:
         person = User.objects.filter(pk=pending["user"], is_active=True).first()
+        if person is None:  # deactivated meanwhile: the pending login ends
+            session.pending_clear(request)
+            return None, None
         return person, pending
     if request.user.is_authenticated and session.need(request) == "verify":
         return request.user, None
@@ -264,8 +297,9 @@ def _person_to_verify(request: HttpRequest) -> tuple[User | None, dict | None]:
 
 
 def _complete(request: HttpRequest, person: User, pending: dict | None, method: str) -> str:
-    """Log the person in (after the password step) and mark the session as verified; the next URL."""
-    next_url = pending["next"] if pending else request.GET.get("next", "")
+    """Log the person in (after the password step) and mark the session as verified; the next URL
+    (a page opened during the second step, which sent back here with `next`, wins)."""
+    next_url = request.GET.get("next", "") or (pending["next"] if pending else "")
     if pending is not None:
         session.pending_clear(request)
         login(request, person, backend=pending["backend"])
@@ -361,12 +395,42 @@ def roles(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which roles must sign in with two factors (administrators)."""
     require(can_set_role_requirements(request.user))
     form = RoleRequirementForm.current(request.POST or None)
+    enforced = settings.ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE
     if request.method == "POST" and form.is_valid():
-        role_requirements_save(required=set(form.cleaned_data["required"]))
+        required = set(form.cleaned_data["required"])
+        without = _without_factor(required - RoleRequirement.objects.required_roles(), request.user)
+        if without and request.POST.get("confirmed") != "1":
+            context = {"form": form, "enforced": enforced, "without": without, "required": sorted(required)}
+            return render(request, "twofactor/roles_confirm.html", context)
+        role_requirements_save(required=required)
         messages.success(request, _("The two-factor requirements were saved."))
         return redirect("twofactor:roles")
-    enforced = settings.ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE
     return render(request, "twofactor/roles.html", {"form": form, "enforced": enforced})
+
+
+def _without_factor(roles: set[str], me: User) -> list[dict]:
+    """For each newly required role: how many active people have no second factor (and whether
+    the administrator is one of them), so that saving does not lock anyone out unawares."""
+    rows = []
+    for role in Role:
+        if role not in roles:
+            continue
+        people = (
+            User.objects.people()
+            .filter(is_active=True, role=role)
+            .with_second_factors()
+            .filter(has_totp=False, has_passkey=False)
+        )
+        count = people.count()
+        if count:
+            text = ngettext(
+                "%(count)d person without a second factor", "%(count)d people without a second factor", count
+            ) % {"count": count}
+            includes_me = people.filter(pk=me.pk).exists()
+            if includes_me:
+                text = _("%(people)s, including you") % {"people": text}
+            rows.append({"role": role.label, "text": text, "includes_me": includes_me})
+    return rows
 
 
 @login_required
@@ -374,10 +438,16 @@ def reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An administrator removes a person's second factors, after asking."""
     require(can_reset_second_factors(request.user))
     person = get_object_or_404(User.objects.people(), pk=pk)
+    has_factor = bool(factors_of(person.pk))
     form = forms.Form(request.POST if request.method == "POST" else None)
-    if form.is_valid():  # a bound form without fields: a POST
+    if has_factor and form.is_valid():  # a bound form without fields: a POST
         second_factors_reset(user=person, by=request.user)
         messages.success(request, _("The second factors of %(name)s were reset.") % {"name": person})
         return redirect("accounts:person_edit", pk=person.pk)
-    context = {"person": person, "status": second_factor_status(person), "required": role_requires(person.role)}
+    context = {
+        "person": person,
+        "has_factor": has_factor,
+        "status": second_factor_status(person),
+        "required": role_requires(person.role),
+    }
     return render(request, "twofactor/reset.html", context)

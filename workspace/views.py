@@ -100,7 +100,7 @@ CARDS = {
         "idea",
         "workspace:full_list",
         url_arg="followed",
-        hint=_("You follow an idea once you comment on it."),
+        hint=_("You follow an idea with the “Follow” button on its page, and once you comment on it."),
     ),
     "followed_elsewhere": Card(
         _("Municipalities and topics I follow"),

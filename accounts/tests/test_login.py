@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import ApiToken, Role, User
 from installation.testing import PASSWORD, BaseTestCase, make_user
@@ -156,7 +157,7 @@ class RegistrationTests(BaseTestCase):
         self.assertContains(response, "Dieses Feld ist zwingend erforderlich.")
         self.assertContains(response, "Die beiden Passwörter stimmen nicht überein.")
         response = self.set_up_account(path, password1="12345678", password2="12345678")
-        self.assertContains(response, "Dieses Passwort ist zu üblich.")
+        self.assertContains(response, gettext("This password is used too often."))
         self.assertFalse(User.objects.filter(email="neu@example.org").exists())
 
     def test_registrations_are_limited_per_address(self) -> None:
@@ -245,3 +246,21 @@ class FailedLoginsPerAddressTests(BaseTestCase):
         # Another address is not affected.
         other = self.client_class(REMOTE_ADDR="192.0.2.50")
         self.assertEqual(other.post(url, {"username": "staff@example.org", "password": PASSWORD}).status_code, 302)
+
+
+class ShortNameTests(BaseTestCase):
+    """The workspace greets with the short name ("Hallo Michael"), never with a title."""
+
+    def test_it_skips_academic_titles(self) -> None:
+        for full_name, short in (
+            ("Michael Wagner", "Michael"),
+            ("Dr. Michael Wagner", "Michael"),
+            ("Prof. Dr. Anna-Lena Schmidt", "Anna-Lena"),
+            ("Dipl.-Ing. Jörg Peters", "Jörg"),
+            ("Dr. med. Eva Braun", "Eva"),
+            ("Dr. Wagner", "Dr. Wagner"),  # only a title and a surname: the whole name
+            ("Drew Barrymore", "Drew"),
+            ("Cher", "Cher"),
+        ):
+            self.assertEqual(User(email="x@example.org", full_name=full_name).get_short_name(), short, full_name)
+        self.assertEqual(User(email="x@example.org", full_name="").get_short_name(), "x@example.org")

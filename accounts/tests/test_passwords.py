@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import invitation_token, person_invite
@@ -41,6 +42,42 @@ class PasswordRulesTests(BaseTestCase):
     def test_it_refuses_passwords_common_in_breaches(self) -> None:
         self.assertIn("password_too_common", self.refused("1q2w3e4r5t6y"))
         self.assertIn("password_too_common", self.refused("QWERTY123456"))  # case does not matter
+
+    def test_it_refuses_predictable_sequences_without_rules_about_kinds_of_characters(self) -> None:
+        for password in (
+            "123456789012",
+            "aaaaaaaaaaaa",
+            "qwertzuiopü1",
+            "abcdefghijkl",
+            "blau12345678",
+            "abcabcabcabc",
+            "blaublaublau",
+        ):
+            self.assertIn("password_predictable_sequence", self.refused(password), password)
+        # A short run inside a password is fine; so are digits that follow no pattern.
+        for password in ("meinhund1234", "Wertsachen12", "839274619305", "Studium2017!"):
+            self.assertNotIn("password_predictable_sequence", self.refused(password), password)
+
+    def test_it_refuses_a_common_word_with_a_year_or_digits(self) -> None:
+        for password in ("sommer2024!!", "Winter 2025 !", "Januar123456", "hallohallo12", "Passwort2024"):
+            self.assertIn("password_common_word", self.refused(password), password)
+        self.assertEqual(self.refused("Im Sommer fahren wir 2024 ans Meer"), [])
+
+    def test_its_messages_are_our_own_not_djangos(self) -> None:
+        """Django's German ("zu ähnlich zu E-Mail-Adresse", "zu üblich") is replaced by ours."""
+        from django.utils.translation import gettext as _
+
+        user = User(email="maximiliane.musterfrau@example.org", full_name="Maximiliane Musterfrau")
+        for password, message in (
+            ("maximiliane.musterfrau@example", _("The password is too similar to your e-mail address.")),
+            ("MaximilianeMusterfrau", _("The password is too similar to your name.")),
+            ("qwertz123", _("This password is used too often.")),
+        ):
+            if password == "MaximilianeMusterfrau":
+                user.email = "post.mm7@example.org"
+            with self.assertRaises(ValidationError) as raised:
+                password_validation.validate_password(password, user)
+            self.assertIn(message, raised.exception.messages, password)
 
     def test_it_refuses_passwords_like_the_persons_name_or_address(self) -> None:
         user = User(email="maximiliane.musterfrau@example.org", full_name="Maximiliane Musterfrau")
@@ -98,3 +135,33 @@ class PasswordHelpTextTests(BaseTestCase):
         self.assertRedirects(response, reverse("accounts:profile"), fetch_redirect_response=False)
         self.citizen.refresh_from_db()
         self.assertTrue(self.citizen.check_password(phrase))
+
+    def test_a_password_change_is_confirmed_and_the_address_told(self) -> None:
+        from django.core import mail
+
+        self.login(self.citizen)
+        new = "ein neuer Satz als Passwort"
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("accounts:password_change"),
+                {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+                follow=True,
+            )
+        self.assertContains(response, _("Your password was changed. We sent a notice to your e-mail address."))
+        self.assertEqual(len(mail.outbox), 1)
+        notice = mail.outbox[0]
+        self.assertEqual(notice.to, [self.citizen.email])
+        self.assertEqual(notice.subject, _("Your password at Etappe was changed"))
+        self.assertIn(reverse("accounts:password_reset"), notice.body)
+        self.assertNotIn(new, notice.body)
+
+    def test_a_refused_password_change_tells_nobody(self) -> None:
+        from django.core import mail
+
+        self.login(self.citizen)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("accounts:password_change"),
+                {"old_password": PASSWORD, "new_password1": "123456789012", "new_password2": "123456789012"},
+            )
+        self.assertEqual(mail.outbox, [])

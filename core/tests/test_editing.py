@@ -184,6 +184,15 @@ class EditViewsTests(BaseTestCase):
         with self.assertRaises(PermissionDenied):
             self._get(delete, self.staff, pk=self.term.pk)
 
+    def test_the_delete_view_quotes_the_name_in_the_readers_language(self) -> None:
+        """The quotation marks come from the catalogue: „…“ in German, “…” in English."""
+        from django.utils.translation import gettext
+
+        self.assertContains(
+            self._get(delete, self.team, pk=self.term.pk),
+            f'<span class="kern-title">{gettext("“%(name)s”") % {"name": "Digitalisierung"}}</span>',
+        )
+
     def test_the_delete_view_says_the_consequences_and_goes_to_the_list(self) -> None:
         self.assertContains(self._get(delete, self.team, pk=self.term.pk), "„Digitalisierung“ verschwindet.")
         request = _request("post")

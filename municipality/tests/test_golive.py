@@ -3,6 +3,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from installation.testing import BaseTestCase, make_user
 from municipality.golive import golive_checklist
@@ -100,11 +101,43 @@ class GoLiveChecklistTests(BaseTestCase):
             response = self.client.get(reverse("municipality:configure"))
         self.assertContains(response, "Bereit für den Start?")
         self.assertContains(response, "Impressum ausgefüllt")
-        self.assertContains(response, "EMAIL_HOST setzen")
+        self.assertContains(response, "EMAIL_HOST")
         self.assertContains(response, f'href="{reverse("municipality:edit_imprint")}"')
         self.assertContains(response, f'href="{reverse("municipality:edit_privacy")}"')
         self.assertContains(response, ">erledigt<", count=2)  # backups and demo data
         self.assertContains(response, ">fehlt<", count=6)
+        self.assertContains(response, gettext("%(done)s of %(total)s done") % {"done": 2, "total": 8})
+        # Each link names where it leads; the demo item leads to the demo accounts.
+        for item in golive_checklist():
+            if item.url:
+                self.assertContains(response, f'href="{item.url}">{item.link}</a>', html=False)
+        self.assertContains(response, 'href="/accounts/people/?q=lindenfeld.example"')
+        self.assertNotContains(response, "Go there")
+
+    def test_the_demo_link_finds_the_demo_accounts_in_the_people_list(self) -> None:
+        make_user(email="admin@lindenfeld.example", full_name="Demo Admin")
+        make_user(email="echt@teststadt.de", full_name="Echte Person")
+        demo = next(item for item in golive_checklist() if item.key == "demo")
+        self.login(self.admin)
+        response = self.client.get(demo.url)
+        self.assertContains(response, "Demo Admin")
+        self.assertNotContains(response, "Echte Person")
+
+    def test_the_two_factor_item_says_what_to_do_without_a_double_negative(self) -> None:
+        with self.settings(ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE=False):
+            fix = str(next(item for item in golive_checklist() if item.key == "two_factors").fix)
+        self.assertIn("ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE=0", fix)
+        with self.settings(ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE=True):
+            fix = str(next(item for item in golive_checklist() if item.key == "two_factors").fix)
+        self.assertNotIn("ETAPPE_TWO_FACTOR_REQUIRED_BY_ROLE", fix)
+
+    def test_the_fictional_town_is_not_called_fictional_twice(self) -> None:
+        self.municipality.name = "Lindenfeld (fiktive Stadt)"
+        self.municipality.is_fictional = True
+        self.municipality.save()
+        self.login(self.admin)
+        response = self.client.get(reverse("municipality:configure"))
+        self.assertContains(response, "Lindenfeld (fiktive Stadt)</dd>")
 
     def test_it_takes_the_same_queries_however_much_the_installation_holds(self) -> None:
         def queries() -> int:

@@ -57,6 +57,27 @@ class FollowingPageTests(BaseTestCase):
         self.assertNotContains(response, "<h2")
         self.assertEqual(self.client.get(URL).status_code, 200)
 
+    def test_ones_own_ideas_are_listed_apart_without_a_button(self) -> None:
+        """Of the status of one's own ideas one always hears; the page says so and offers no
+        button that would pretend to end it."""
+        own = make_idea(title="Meine Idee für WLAN im Rathaus", author=self.citizen)
+        make_idea(title="Fremde Idee", author=self.staff)
+        self.login(self.citizen)
+        response = self.client.get(URL)
+        heading = "Ihre eigenen Ideen (Statusänderungen erhalten Sie immer)"
+        empty = "Abgesehen von Ihren eigenen Ideen folgen Sie noch nichts."
+        self.assertContains(response, heading)
+        self.assertContains(response, f'href="{own.get_absolute_url()}"')
+        self.assertContains(response, own.get_status_display())
+        self.assertNotContains(response, "Fremde Idee")
+        self.assertNotContains(response, 'action="/notifications/following/')
+        self.assertContains(response, empty)
+        # Following it as well (as commenting does) adds a row that can be ended: for comments.
+        IdeaFollow.objects.create(user=self.citizen, idea=own)
+        response = self.client.get(URL)
+        self.assertContains(response, heading)
+        self.assertEqual(response.content.decode().count('action="/notifications/following/'), 1)
+
     def test_a_row_stops_following_with_a_post_and_only_ones_own(self) -> None:
         self.follow_one_of_each(self.citizen)
         self.follow_one_of_each(self.staff, " (fremd)")

@@ -63,3 +63,40 @@ class DemoProjectsTests(TestCase):
         self.assertContains(page, "Laptops und Dockingstationen für alle Arbeitsplätze")
         self.assertContains(page, "Rathaus I ausgestattet")
         self.assertContains(page, "Alle Arbeitsplätze ausgestattet")
+
+
+class DemoIdeasBehindProjectsTests(TestCase):
+    """An idea that became a project has the status the workflow gives it, not "submitted"."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from installation.demo import load_demo
+
+        load_demo()
+
+    def test_each_idea_behind_a_project_follows_its_project(self) -> None:
+        from ideas.models import Idea
+
+        expected = {
+            Project.Status.PLANNED: {Idea.Status.PRIORITISED},
+            Project.Status.IN_IMPLEMENTATION: {Idea.Status.IN_IMPLEMENTATION},
+            Project.Status.FINALISING: {Idea.Status.IN_IMPLEMENTATION},
+            Project.Status.COMPLETED: {Idea.Status.REALISED},
+        }
+        checked = 0
+        for project in Project.objects.prefetch_related("ideas").exclude(
+            status__in=[Project.Status.STOPPED, Project.Status.SUSPENDED]
+        ):
+            for idea in project.ideas.all():
+                self.assertIn(idea.status, expected[project.status], f"{idea.title} → {project.title}")
+                # In time, too: the history ends at the status the idea has.
+                last = idea.status_changes.order_by("changed_at", "pk").last()
+                self.assertEqual(last.to_status if last else None, idea.status, idea.title)
+                checked += 1
+        self.assertGreaterEqual(checked, 5)
+
+    def test_the_council_papers_idea_reads_well(self) -> None:
+        from ideas.models import Idea
+
+        idea = Idea.objects.get(title="Sitzungsunterlagen des Rates nur noch digital")
+        self.assertEqual(idea.description, "Ratsmitglieder bekommen Tablets, der Papierversand entfällt.")

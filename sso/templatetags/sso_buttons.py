@@ -1,7 +1,7 @@
 from django import template
-from django.core.cache import cache
 
 from sso.models import IdentityProvider
+from sso.status import down_among
 
 register = template.Library()
 
@@ -10,5 +10,5 @@ register = template.Library()
 def sso_providers() -> list[tuple[IdentityProvider, bool]]:
     """The enabled providers with a login button, each with whether it failed to answer just now."""
     providers = list(IdentityProvider.objects.with_button())
-    down = cache.get_many([f"sso:down:{provider.pk}" for provider in providers])
-    return [(provider, f"sso:down:{provider.pk}" in down) for provider in providers]
+    down = down_among(providers)
+    return [(provider, provider.pk in down) for provider in providers]

@@ -7,6 +7,7 @@ from accounts.models import Role
 from installation.testing import BaseTestCase, make_unit
 from sso.mapping import resolve
 from sso.models import GroupMapping, IdentityProvider, SsoSettings
+from sso.status import Status, mark_down, mark_up, status
 from sso.tests.base import English
 from sso.tests.test_ldap import override_env
 
@@ -76,13 +77,94 @@ class AdminPageTests(English, BaseTestCase):
         self.assertContains(response, "Ordnungsamt")
         self.assertContains(response, "unknown")
 
-    def test_the_switch_for_local_passwords_is_saved(self) -> None:
-        self.client.post(reverse("sso:providers"), {})
+    def test_switching_local_passwords_off_is_refused_while_no_provider_is_ready(self) -> None:
+        self.provider.enabled = True
+        self.provider.save()  # its client secret is not set
+        response = self.client.post(reverse("sso:providers"), {"confirm": "1"})
+        self.assertContains(response, "No enabled identity provider is ready", status_code=400)
+        self.assertTrue(SsoSettings.load().staff_password_login)
+
+    def test_switching_local_passwords_off_needs_a_confirmation(self) -> None:
+        self.provider.enabled = True
+        self.provider.save()
+        with override_env(ETAPPE_SSO_KC_TOWN_CLIENT_SECRET="s"):
+            response = self.client.post(reverse("sso:providers"), {})
+            self.assertContains(response, "Switch local passwords of staff off?")
+            self.assertContains(response, "Keycloak (OpenID Connect)")
+            self.assertContains(response, 'name="confirm" value="1"')
+            self.assertTrue(SsoSettings.load().staff_password_login)
+            self.assertRedirects(self.client.post(reverse("sso:providers"), {"confirm": "1"}), reverse("sso:providers"))
         self.assertFalse(SsoSettings.load().staff_password_login)
+        # Switching them on again needs no confirmation.
         self.client.post(reverse("sso:providers"), {"staff_password_login": "on"})
         self.assertTrue(SsoSettings.load().staff_password_login)
         entries = LogEntry.objects.get_for_object(SsoSettings.load())
         self.assertEqual({entry.actor for entry in entries}, {self.admin})  # in the audit trail
+
+    def test_the_list_shows_the_status_of_each_provider(self) -> None:
+        url = reverse("sso:providers")
+        self.assertContains(self.client.get(url), "switched off")
+        self.provider.enabled = True
+        self.provider.save()
+        self.assertContains(self.client.get(url), "secret missing")
+        with override_env(ETAPPE_SSO_KC_TOWN_CLIENT_SECRET="s"):
+            self.assertEqual(status(self.provider), Status.READY)
+            mark_down(self.provider)
+            self.assertContains(self.client.get(url), "last not reachable")
+            mark_up(self.provider)
+            self.assertContains(self.client.get(url), '<td class="kern-table__cell">ready</td>', html=False)
+
+    def test_a_new_provider_starts_with_its_kind(self) -> None:
+        chooser = self.client.get(reverse("sso:provider_new"))
+        self.assertContains(chooser, 'href="?kind=oidc"')
+        self.assertNotContains(chooser, 'name="discovery_url"')
+        page = self.client.get(reverse("sso:provider_new"), {"kind": "oidc"})
+        self.assertContains(page, "New identity provider: OpenID Connect")
+        self.assertContains(page, 'name="discovery_url"')
+        self.assertNotContains(page, 'name="server_url"')
+        self.assertNotContains(page, 'name="idp_metadata_xml"')
+        response = self.client.post(f"{reverse('sso:provider_new')}?kind=oidc", {"name": "X", "slug": "x"})
+        self.assertContains(response, "This field is required for OpenID Connect.", count=2, status_code=400)
+        self.assertFalse(IdentityProvider.objects.filter(slug="x").exists())
+
+    def test_an_ldap_server_url_needs_its_scheme(self) -> None:
+        data = {"name": "AD", "slug": "ad2", "server_url": "dc1.town.local", "user_dn_template": "uid={username}"}
+        url = f"{reverse('sso:provider_new')}?kind=ldap"
+        self.assertContains(self.client.post(url, data), "ldaps://", status_code=400)
+        self.assertEqual(self.client.post(url, data | {"server_url": "ldaps://dc1.town.local:636"}).status_code, 302)
+        self.assertEqual(IdentityProvider.objects.get(slug="ad2").kind, "ldap")
+
+    def test_the_saml_metadata_advertises_only_sha2(self) -> None:
+        saml = IdentityProvider.objects.create(kind="saml", name="IdP", slug="idp", idp_metadata_xml="<x/>")
+        metadata = self.client.get(reverse("sso:saml_metadata", args=[saml.slug])).content.decode()
+        self.assertIn("EntityDescriptor", metadata)
+        for weak in ("md5", "ripemd160", "sha1", "sha224"):
+            self.assertNotIn(weak, metadata)
+
+    def test_the_provider_page_warns_when_the_base_url_is_another(self) -> None:
+        warning = "built from ETAPPE_BASE_URL"
+        with self.settings(ETAPPE_BASE_URL="http://testserver"):
+            self.assertNotContains(self.client.get(self.provider.get_absolute_url()), warning)
+        with self.settings(ETAPPE_BASE_URL="https://etappe.example.de"):
+            page = self.client.get(self.provider.get_absolute_url())
+        self.assertContains(page, warning)
+        self.assertContains(page, "https://etappe.example.de/sso/kc-town/oidc/callback/")
+
+    def test_a_group_is_mapped_once(self) -> None:
+        url = reverse("sso:mapping_new", args=[self.provider.pk])
+        self.client.post(url, {"group": "Bürgerbüro", "role": Role.STAFF})
+        response = self.client.post(url, {"group": "Bürgerbüro", "role": Role.COUNCIL})
+        self.assertContains(response, "This group is mapped already", status_code=400)
+        mapping = GroupMapping.objects.get(provider=self.provider)
+        edit = self.client.post(reverse("sso:mapping", args=[mapping.pk]), {"group": "Bürgerbüro", "role": "council"})
+        self.assertEqual(edit.status_code, 302)  # its own row may be saved again
+        # LDAP DNs compare without regard to case.
+        ad = IdentityProvider.objects.create(kind="ldap", name="AD", slug="ad", server_url="ldap://x")
+        GroupMapping.objects.create(provider=ad, group="CN=Staff,DC=t", role=Role.STAFF)
+        response = self.client.post(
+            reverse("sso:mapping_new", args=[ad.pk]), {"group": "cn=staff,dc=t", "role": "council"}
+        )
+        self.assertEqual(response.status_code, 400)
 
 
 class MappingRuleTests(English, BaseTestCase):

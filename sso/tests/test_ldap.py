@@ -1,10 +1,15 @@
 """LDAP bind against Debian's slapd: good bind, wrong password, disabled account, group → role."""
 
+import time
+from unittest import mock
+
 from django.urls import reverse
 
 from accounts.models import Role, User
 from installation.testing import PASSWORD, BaseTestCase, make_unit
+from sso import ldap
 from sso.models import ExternalIdentity, GroupMapping, IdentityProvider, SsoSettings
+from sso.status import is_down
 from sso.tests.base import English
 from sso.tests.servers import BASE, Slapd
 
@@ -153,6 +158,39 @@ class LdapTests(English, BaseTestCase):
         self.provider.save()
         response = self.client.post(reverse("accounts:login"), {"username": self.staff.email, "password": PASSWORD})
         self.assertEqual(response.status_code, 302)
+
+    def test_a_server_that_is_down_is_skipped_for_a_while(self) -> None:
+        self.provider.server_url = "ldap://127.0.0.1:1"  # a closed port
+        self.provider.save()
+        secret = override_env(ETAPPE_SSO_AD_BIND_PASSWORD="svc-secret")
+        with secret, mock.patch("sso.backends.ldap.check", wraps=ldap.check) as check:
+            for _attempt in range(2):
+                started = time.monotonic()
+                self.client.post(reverse("accounts:login"), {"username": "new@town.test", "password": "x"})
+                self.assertLess(time.monotonic() - started, ldap.CONNECT_TIMEOUT + 1)
+        self.assertEqual(check.call_count, 1)  # the second attempt does not ask (nor wait)
+        self.assertTrue(is_down(self.provider))
+
+    def test_local_accounts_without_a_link_are_not_looked_up(self) -> None:
+        secret = override_env(ETAPPE_SSO_AD_BIND_PASSWORD="svc-secret")
+        with secret, mock.patch("sso.backends.ldap.check", wraps=ldap.check) as check:
+            for someone in (self.citizen, self.staff):
+                response = self.client.post(
+                    reverse("accounts:login"), {"username": someone.email, "password": PASSWORD}
+                )
+                self.assertEqual(response.status_code, 302)
+                self.client.logout()
+            self.assertEqual(check.call_count, 0)
+            # A provider that links by e-mail is asked for staff, never for citizens.
+            self.provider.link_by_email = True
+            self.provider.save()
+            for someone in (self.citizen, self.staff):
+                self.client.post(reverse("accounts:login"), {"username": someone.email, "password": PASSWORD})
+                self.client.logout()
+            self.assertEqual(check.call_count, 1)
+            # Once linked, the directory is asked.
+            self.log_in("carl@town.test", "carl-pass")
+            self.assertEqual(check.call_count, 2)
 
     def test_local_passwords_of_staff_with_sso_can_be_switched_off(self) -> None:
         self.log_in("carl@town.test", "carl-pass")

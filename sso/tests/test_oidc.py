@@ -83,11 +83,11 @@ class OidcFlowTests(OidcTestCase):
         self.assertEqual(ExternalIdentity.objects.get(user=anna).subject, "anna-0001")
         self.assertIsNone(verified_method(response.wsgi_request))
 
-        GroupMapping.objects.create(provider=self.provider, group="etappe-staff", role=Role.STRATEGY_TEAM)
+        GroupMapping.objects.filter(provider=self.provider).update(role=Role.STRATEGY_TEAM)
         self.client.logout()
         self.client.get(self.authorize("anna-0001"))
         anna.refresh_from_db()
-        self.assertEqual(anna.role, Role.STRATEGY_TEAM)  # the highest mapped role wins
+        self.assertEqual(anna.role, Role.STRATEGY_TEAM)  # the changed mapping counts at the next sign-in
         self.assertEqual(User.objects.filter(email="anna@town.test").count(), 1)
 
     def test_amr_with_a_second_factor_counts_as_two_factors(self) -> None:
@@ -170,10 +170,10 @@ class OidcRefusalTests(OidcTestCase):
         self.provider.discovery_url = "http://127.0.0.1:1/.well-known/openid-configuration"
         self.provider.save()
         response = self.client.get(reverse("sso:login", args=["kc"]), follow=True)
-        self.assertContains(response, "not reachable right now")
+        self.assertContains(response, "not reachable right now", count=1)  # one message, beside its button
         self.assertContains(response, 'name="password"')
-        # and the login page says so beside its button for a while
-        self.assertContains(self.client.get(reverse("accounts:login")), "did not answer just now")
+        # and the login page says so for a while
+        self.assertContains(self.client.get(reverse("accounts:login")), "not reachable right now", count=1)
 
     def test_a_disabled_provider_has_no_button_and_no_login(self) -> None:
         self.provider.enabled = False
@@ -196,6 +196,14 @@ class OidcPreviewTests(OidcTestCase):
         self.assertContains(response, "Ordnungsamt")
         self.assertFalse(User.objects.filter(email="anna@town.test").exists())
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.admin.pk)
+
+    def test_a_test_sign_in_at_a_provider_that_is_down_returns_to_the_preview(self) -> None:
+        self.provider.discovery_url = "http://127.0.0.1:1/.well-known/openid-configuration"
+        self.provider.save()
+        self.client.force_login(self.admin)
+        response = self.client.get(reverse("sso:login", args=["kc"]), {"preview": "1"})
+        self.assertRedirects(response, reverse("sso:preview", args=[self.provider.pk]), fetch_redirect_response=False)
+        self.assertContains(self.client.get(response["Location"]), "The test sign-in failed: Keycloak is not reachable")
 
     def test_only_administrators_may_start_a_preview(self) -> None:
         self.client.force_login(self.staff)

@@ -2,6 +2,7 @@
 
 import time
 from unittest import mock
+from urllib.parse import quote
 
 from django.urls import reverse
 
@@ -91,6 +92,21 @@ class SecondStepTests(BaseTestCase):
         recovery_codes_generate(user=self.staff)
         self.password_step()
         self.assertEqual(self.client.post(VERIFY, {"code": old[1]}).status_code, 400)
+
+    def test_pages_for_people_with_an_account_lead_back_to_the_second_step(self) -> None:
+        """Between password and second step: not to the login page (which would say "Anmelden")."""
+        self.password_step()
+        for name in ("workspace:home", "accounts:profile"):
+            path = reverse(name)
+            response = self.client.get(path)
+            self.assertRedirects(response, VERIFY + "?next=" + quote(path, safe=""), fetch_redirect_response=False)
+        self.assertEqual(self.client.get(reverse("ideas:list")).status_code, 200)  # public pages stay public
+        response = self.client.post(VERIFY + "?next=/accounts/profile/", {"code": code_for(self.device.key)})
+        self.assertRedirects(response, "/accounts/profile/", fetch_redirect_response=False)
+
+    def test_without_a_pending_login_pages_lead_to_the_login(self) -> None:
+        response = self.client.get(reverse("workspace:home"))
+        self.assertTrue(response["Location"].startswith(LOGIN), response["Location"])
 
     def test_the_pending_login_expires(self) -> None:
         self.password_step()

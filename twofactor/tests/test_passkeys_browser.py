@@ -61,6 +61,10 @@ class PasskeyBrowserTests(BrowserTestCase):
         self.page.wait_for_selector("[data-webauthn=register]:not([hidden])")
         self.assertFalse(self.page.is_visible("[data-webauthn-fallback]"))
         self.tab_to("#id_name")
+        self.page.keyboard.press("Enter")  # without a name: an error at the field, nothing registered
+        self.page.wait_for_selector(".kern-form-input--error #id_name[aria-invalid=true]")
+        self.assertIn("Bitte geben Sie dem Passkey einen Namen.", self.page.inner_text("[data-webauthn=register]"))
+        self.assertFalse(Passkey.objects.filter(user=self.person).exists())
         self.page.keyboard.type("Virtueller Schlüssel")
         with self.page.expect_navigation(url="**/accounts/2fa/recovery/"):
             self.page.keyboard.press("Enter")
@@ -70,14 +74,15 @@ class PasskeyBrowserTests(BrowserTestCase):
             len(self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": self.authenticator})["credentials"]), 1
         )
         self.assertIn("Der Passkey „Virtueller Schlüssel“ wurde hinzugefügt.", self.page.content())
+        self.assertTrue(self.page.is_visible("pre.recovery-codes"))  # made with the first factor, shown once
+        self.assertTrue(self.page.is_visible("[data-print]"))
 
         # log out, then the password alone no longer logs in
         self.page.click("header form[action='/accounts/logout/'] button")
         self.log_in_with_password()
         self.assertIn("/accounts/2fa/verify/", self.page.url)
         self.page.goto(self.base + "/workspace/")
-        self.assertIn("/accounts/login/", self.page.url)  # not logged in yet
-        self.page.goto(self.base + "/accounts/2fa/verify/")
+        self.assertIn("/accounts/2fa/verify/?next=%2Fworkspace%2F", self.page.url)  # back to the second step
         self.page.wait_for_selector("[data-webauthn=login]:not([hidden])")
         self.tab_to("[data-webauthn=login] button[type=submit]")
         with self.page.expect_navigation(url="**/workspace/"):

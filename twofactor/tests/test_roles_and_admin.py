@@ -29,7 +29,10 @@ class RequiredByRoleTests(BaseTestCase):
         response = self.client.post(reverse("accounts:login"), {"username": self.team.email, "password": PASSWORD})
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].startswith(OVERVIEW))
-        self.assertContains(self.client.get(OVERVIEW), "Ihre Rolle verlangt zwei Faktoren")
+        page = self.client.get(OVERVIEW)
+        self.assertContains(page, "Ihre Rolle verlangt eine Anmeldung mit zwei Faktoren.")
+        self.assertContains(page, "ist nur diese Seite erreichbar")
+        self.assertContains(page, "twofactor/held.css")  # the navigation, which would only bounce, is hidden
 
     def test_nothing_but_setup_logout_and_legal_pages_until_done(self) -> None:
         self.login(self.admin)  # also after a single sign-on: every login decides what the session owes
@@ -79,7 +82,7 @@ class ResetTests(BaseTestCase):
         recovery_codes_generate(user=self.staff)
         self.login(self.admin)
         page = self.client.get(reverse("accounts:person_edit", kwargs={"pk": self.staff.pk}))
-        self.assertContains(page, "TOTP, Passkey")
+        self.assertContains(page, "Authenticator-App, Passkey")
         reset = reverse("twofactor:reset", kwargs={"pk": self.staff.pk})
         self.assertContains(page, reset)
         self.assertContains(self.client.get(reset), "Zweite Faktoren von Sam Staff zurücksetzen?")
@@ -92,10 +95,10 @@ class ResetTests(BaseTestCase):
         self.assertEqual(second_factor_status(self.staff), "nicht eingerichtet")
         entry = LogEntry.objects.filter(object_pk=str(self.staff.pk), changes__has_key="second_factor").get()
         self.assertEqual(entry.actor, self.admin)
-        self.assertEqual(entry.changes_dict["second_factor"], ["TOTP, Passkey", "nicht eingerichtet"])
+        self.assertEqual(entry.changes_dict["second_factor"], ["Authenticator-App, Passkey", "nicht eingerichtet"])
         # the audit trail says it in words
         trail = self.client.get(reverse("core:audit_log")).content.decode()
-        self.assertIn("<strong>Zweiter Faktor</strong>: TOTP, Passkey → nicht eingerichtet", trail)
+        self.assertIn("<strong>Zweiter Faktor</strong>: Authenticator-App, Passkey → nicht eingerichtet", trail)
         # and the person logs in with the password alone
         self.client.logout()
         response = self.client.post(reverse("accounts:login"), {"username": self.staff.email, "password": PASSWORD})
@@ -109,6 +112,25 @@ class ResetTests(BaseTestCase):
             self.assertEqual(self.client.post(reset).status_code, 403)
         self.assertTrue(TOTPDevice.objects.filter(user=self.staff).exists())
 
+    def test_a_person_without_a_second_factor_has_nothing_to_reset(self) -> None:
+        self.login(self.admin)
+        reset = reverse("twofactor:reset", kwargs={"pk": self.staff.pk})
+        page = self.client.get(reset)
+        self.assertContains(page, "nichts zurückzusetzen")
+        self.assertNotContains(page, "Ja, zurücksetzen")
+        self.assertEqual(self.client.post(reset).status_code, 200)
+        self.assertFalse(LogEntry.objects.filter(changes__has_key="second_factor").exists())
+
+    def test_the_reset_page_says_what_the_person_must_do_next(self) -> None:
+        make_totp(self.staff)
+        make_totp(self.team)  # strategy team: two factors required
+        self.login(self.admin)
+        page = self.client.get(reverse("twofactor:reset", kwargs={"pk": self.staff.pk}))
+        self.assertContains(page, "nur mit Passwort an")
+        page = self.client.get(reverse("twofactor:reset", kwargs={"pk": self.team.pk}))
+        self.assertContains(page, "muss bei der nächsten Anmeldung einen neuen zweiten Faktor einrichten")
+        self.assertNotContains(page, "nur mit Passwort an")
+
 
 class PeopleListTests(BaseTestCase):
     def test_the_list_says_which_second_factors_each_person_has(self) -> None:
@@ -119,9 +141,9 @@ class PeopleListTests(BaseTestCase):
         TOTPDevice.objects.create(user=self.citizen, name="unbestätigt", confirmed=False)  # not confirmed: no factor
         self.login(self.admin)
         rows = {person.email: status for person, status in self.client.get(reverse("accounts:people")).context["rows"]}
-        self.assertEqual(rows[self.staff.email], "TOTP")
+        self.assertEqual(rows[self.staff.email], "Authenticator-App")
         self.assertEqual(rows[self.lead.email], "Passkey")
-        self.assertEqual(rows[self.council.email], "TOTP, Passkey")
+        self.assertEqual(rows[self.council.email], "Authenticator-App, Passkey")
         self.assertEqual(rows[self.citizen.email], "nicht eingerichtet")
 
     def test_its_queries_do_not_grow_with_second_factors(self) -> None:

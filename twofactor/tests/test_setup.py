@@ -7,10 +7,11 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from installation.testing import PASSWORD, BaseTestCase
 from twofactor import session
 from twofactor.models import Passkey, RoleRequirement
-from twofactor.services import recovery_codes_generate
+from twofactor.services import recovery_codes_generate, role_requirements_save
 from twofactor.tests.helpers import code_for, make_passkey, make_totp, verified
 from twofactor.views import TOTP_KEY
 
@@ -41,11 +42,24 @@ class TotpSetupTests(BaseTestCase):
 
         response = self.client.post(TOTP, {"code": code_for(key)})
         self.assertRedirects(response, reverse("twofactor:recovery"), fetch_redirect_response=False)
+        # the recovery codes are made with the first factor and shown once, not left to a further step
+        self.assertEqual(StaticToken.objects.filter(device__user=self.citizen).count(), 10)
+        codes = self.client.get(reverse("twofactor:recovery"))
+        self.assertContains(codes, '<pre class="recovery-codes">')
+        self.assertContains(codes, 'download="etappe-wiederherstellungscodes.txt"')
+        self.assertContains(codes, "data-print")
+        self.assertNotContains(codes, '<ul class="recovery-codes">')
+        for token in StaticToken.objects.filter(device__user=self.citizen):
+            self.assertContains(codes, token.token)
+        again = self.client.get(reverse("twofactor:recovery"))
+        self.assertContains(again, "10 unbenutzte Codes")
+        self.assertNotContains(again, codes.context["codes"][0])
+        self.assertEqual(StaticToken.objects.filter(device__user=self.citizen).count(), 10)
         device = TOTPDevice.objects.get(user=self.citizen)
         self.assertTrue(device.confirmed)
         self.assertEqual(self.client.session[session.SESSION_KEY], "totp")
         entry = LogEntry.objects.filter(object_pk=str(self.citizen.pk), changes__has_key="second_factor").get()
-        self.assertEqual(entry.changes_dict["second_factor"], ["nicht eingerichtet", "TOTP"])
+        self.assertEqual(entry.changes_dict["second_factor"], ["nicht eingerichtet", "Authenticator-App"])
         self.assertEqual(entry.actor, self.citizen)
 
     def test_the_code_that_confirmed_the_app_cannot_complete_a_login(self) -> None:
@@ -131,9 +145,33 @@ class DisableTests(BaseTestCase):
         self.assertEqual(RoleRequirement.objects.required_roles(), {"administrator", "strategy_team"})
         self.login(self.admin)
         self.assertContains(self.client.get(reverse("twofactor:roles")), "Zwei Faktoren je Rolle")
-        self.client.post(reverse("twofactor:roles"), {"required": ["administrator", "staff"]})
+        data = {"required": ["administrator", "staff"]}
+        self.client.post(reverse("twofactor:roles"), data | {"confirmed": "1"})
         self.assertEqual(RoleRequirement.objects.required_roles(), {"administrator", "staff"})
         self.assertTrue(LogEntry.objects.filter(content_type__model="rolerequirement").exists())
+
+    def test_requiring_a_role_whose_people_have_no_second_factor_asks_first(self) -> None:
+        role_requirements_save(required={"strategy_team"})
+        self.login(self.admin)  # without a second factor
+        data = {"required": ["administrator", "strategy_team"]}
+        page = self.client.post(reverse("twofactor:roles"), data)
+        without = User.objects.filter(role="administrator", is_active=True, erased_at__isnull=True).count()
+        people = "Person" if without == 1 else "Personen"
+        self.assertContains(page, f"Administrator/in: {without} {people} ohne zweiten Faktor, darunter Sie")
+        self.assertNotContains(page, "Strategieteam:")  # required already: nothing new
+        self.assertContains(page, 'name="confirmed"')
+        self.assertEqual(RoleRequirement.objects.required_roles(), {"strategy_team"})  # not saved yet
+        self.client.post(reverse("twofactor:roles"), data | {"confirmed": "1"})
+        self.assertEqual(RoleRequirement.objects.required_roles(), {"administrator", "strategy_team"})
+
+    def test_requiring_a_role_whose_people_all_have_a_second_factor_saves_at_once(self) -> None:
+        role_requirements_save(required=set())
+        for person in User.objects.filter(role="strategy_team"):
+            make_totp(person)
+        self.login(self.admin)
+        response = self.client.post(reverse("twofactor:roles"), {"required": ["strategy_team"]})
+        self.assertRedirects(response, reverse("twofactor:roles"), fetch_redirect_response=False)
+        self.assertEqual(RoleRequirement.objects.required_roles(), {"strategy_team"})
 
 
 class PasskeyEndpointTests(BaseTestCase):
@@ -142,7 +180,7 @@ class PasskeyEndpointTests(BaseTestCase):
         Passkey.objects.filter(user=self.citizen).update(credential_id="AAAA")
         self.login(self.citizen)
         verified(self.client)
-        response = self.client.post(reverse("twofactor:passkey_options"), HTTP_HOST="localhost:8000")
+        response = self.client.post(reverse("twofactor:passkey_options"), headers={"host": "localhost:8000"})
         options = json.loads(response.content)
         self.assertEqual(options["rp"]["id"], "localhost")
         self.assertEqual(options["user"]["name"], self.citizen.email)
@@ -166,6 +204,9 @@ class PasskeyEndpointTests(BaseTestCase):
             reverse("twofactor:passkey_add"), json.dumps({"name": " "}), content_type="application/json"
         )
         self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["message"], "Bitte geben Sie dem Passkey einen Namen.")
+        page = self.client.get(OVERVIEW)
+        self.assertContains(page, 'data-message-name="Bitte geben Sie dem Passkey einen Namen."')
 
     def test_removing_a_passkey_asks_first_and_only_ones_own(self) -> None:
         mine = make_passkey(self.citizen, "Mein Schlüssel")

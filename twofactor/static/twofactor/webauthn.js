@@ -6,7 +6,8 @@
 // base64url fields into bytes, call navigator.credentials.create() or .get(), send the answer
 // as JSON to `data-finish-url` and follow the `redirect` it returns. Messages come from the
 // box's `data-message-*` attributes (translated by the page) and are read out by the
-// `[data-webauthn-status]` live region. A file, not an inline script: the CSP allows no other.
+// `[data-webauthn-status]` live region; a passkey without a name gets the field's error
+// (`data-message-name`) before anything is asked of the browser. A file, not an inline script: the CSP allows no other.
 (function () {
   "use strict";
 
@@ -103,12 +104,51 @@
       status.textContent = message;
     }
 
+    // The name field's error, marked up as core/forms/field.html does for errors from the server.
+    function nameError(message) {
+      var input = form.querySelector("input[name=name]");
+      var wrapper = input.closest(".kern-form-input");
+      var id = input.id + "_error";
+      var error = document.getElementById(id);
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (token) {
+        return token && token !== id;
+      });
+      if (!message) {
+        if (error) {
+          error.remove();
+        }
+        input.removeAttribute("aria-invalid");
+        wrapper.classList.remove("kern-form-input--error");
+        input.setAttribute("aria-describedby", described.join(" "));
+        return;
+      }
+      if (!error) {
+        error = document.createElement("p");
+        error.className = "kern-error";
+        error.id = id;
+        var icon = document.createElement("span");
+        icon.className = "kern-icon kern-icon--danger";
+        icon.setAttribute("aria-hidden", "true");
+        error.appendChild(icon);
+        error.appendChild(document.createElement("span")).className = "kern-body";
+        wrapper.insertBefore(error, input);
+      }
+      error.lastChild.textContent = message;
+      wrapper.classList.add("kern-form-input--error");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", described.concat([id]).join(" "));
+      say("");  // the focused field's description reads the error out
+      input.focus();
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var name = registering ? form.querySelector("input[name=name]").value.trim() : "";
-      if (registering && !name) {
-        form.querySelector("input[name=name]").focus();
-        return;
+      if (registering) {
+        nameError(name ? "" : box.dataset.messageName);
+        if (!name) {
+          return;
+        }
       }
       button.disabled = true;
       say(box.dataset.messageWaiting);
