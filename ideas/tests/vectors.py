@@ -40,12 +40,12 @@ def stored_texts() -> list[str]:
     return list(dict.fromkeys(idea_text(item["title"], item["description"]) for item in items))
 
 
-@cache
-def fixture() -> tuple[str, dict[str, TextVectors]]:
-    """(model version the fixture was written with, text key → vectors)."""
-    if not FIXTURE.exists():
+def read_fixture(path: Path) -> tuple[str, dict[str, TextVectors]]:
+    """(model version a vector fixture was written with, text key → vectors); also read by
+    installation/findability.py for the exchange's fixture."""
+    if not path.exists():
         return "", {}
-    with np.load(FIXTURE, allow_pickle=False) as data:
+    with np.load(path, allow_pickle=False) as data:
         keys, dense, offsets, sparse = data["keys"], data["dense"], data["sparse_offsets"], data["sparse"]
         model = str(data["model"])
     vectors = {}
@@ -53,6 +53,12 @@ def fixture() -> tuple[str, dict[str, TextVectors]]:
         start, end = int(offsets[row]), int(offsets[row + 1])
         vectors[str(key)] = TextVectors(dense[row].tobytes(), sparse[start:end].tobytes() if end > start else None)
     return model, vectors
+
+
+@cache
+def fixture() -> tuple[str, dict[str, TextVectors]]:
+    """(model version the fixture was written with, text key → vectors)."""
+    return read_fixture(FIXTURE)
 
 
 def stored_vectors(texts: list[str]) -> list[TextVectors]:
