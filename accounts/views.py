@@ -1,6 +1,4 @@
-import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django import forms
@@ -69,6 +67,7 @@ from core import ratelimit
 from core.access import require
 from core.editing import save_form_view
 from core.http import AuthenticatedHttpRequest
+from core.tables import StagedUpload
 from twofactor import session as second_step
 from twofactor.models import factors_of, role_requires
 
@@ -467,8 +466,7 @@ def person_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:person_edit", pk=person.pk)
 
 
-def _import_path(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / f"people-{token}.bin"
+PEOPLE_UPLOAD = StagedUpload("people")
 
 
 @login_required
@@ -476,17 +474,15 @@ def import_people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload → preview with every error by line → import all rows or none."""
     require(can_manage_people(request.user))
     if request.method == "POST" and request.POST.get("action") == "import":
-        token = request.session.get("people_import", "")
-        path = _import_path(token) if token.isalnum() else None
-        if path is None or not path.exists():
+        data = PEOPLE_UPLOAD.read(request.session)
+        if data is None:
             messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
             return redirect("accounts:people_import")
-        parsed = parse_people(path.read_bytes())  # read again: the accounts may have changed since the preview
+        parsed = parse_people(data)  # read again: the accounts may have changed since the preview
         if not parsed.ok:
             return render(request, "accounts/people_import.html", {"form": PeopleImportForm(), "result": parsed})
         created, updated = people_import(result=parsed, by=request.user)
-        path.unlink(missing_ok=True)
-        del request.session["people_import"]
+        PEOPLE_UPLOAD.discard(request.session)
         messages.success(
             request,
             _("%(created)d people were invited and %(updated)d accounts updated.")
@@ -499,10 +495,7 @@ def import_people(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data["file"].read()
         result = parse_people(data)
         if result.ok:
-            token = secrets.token_hex(16)
-            _import_path(token).parent.mkdir(parents=True, exist_ok=True)
-            _import_path(token).write_bytes(data)
-            request.session["people_import"] = token
+            PEOPLE_UPLOAD.keep(request.session, data)
     return render(request, "accounts/people_import.html", {"form": form, "result": result})
 
 

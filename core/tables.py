@@ -6,13 +6,18 @@ writes `;` and Windows-1252.
 
 import csv
 import io
+import secrets
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from django import forms
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils import translation
@@ -213,3 +218,34 @@ def parse_day(value: object) -> date:
         except ValueError:
             continue
     raise ValueError(_("“%(value)s” is not a date (use 2024-03-14 or 14.03.2024)") % {"value": text})
+
+
+@dataclass(frozen=True)
+class StagedUpload:
+    """An import file kept between its preview and the import: written under
+    MEDIA_ROOT/imports/ with a random name that only the session of the uploader knows
+    (`<name>_import`), read again at the import and removed after it."""
+
+    name: str
+
+    @property
+    def session_key(self) -> str:
+        return f"{self.name}_import"
+
+    def _path(self, token: str) -> Path:
+        return Path(settings.MEDIA_ROOT) / "imports" / f"{self.name}-{token}.bin"
+
+    def keep(self, session: SessionBase, data: bytes) -> None:
+        token = secrets.token_hex(16)
+        self._path(token).parent.mkdir(parents=True, exist_ok=True)
+        self._path(token).write_bytes(data)
+        session[self.session_key] = token
+
+    def read(self, session: SessionBase) -> bytes | None:
+        """The kept file, or None when there is none (never uploaded, imported, or cleaned up)."""
+        token = session.get(self.session_key, "")
+        path = self._path(token) if token.isalnum() else None
+        return path.read_bytes() if path is not None and path.exists() else None
+
+    def discard(self, session: SessionBase) -> None:
+        self._path(session.pop(self.session_key)).unlink(missing_ok=True)

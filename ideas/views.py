@@ -1,8 +1,5 @@
 import re
-import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -21,6 +18,7 @@ from core.access import require
 from core.exports import dated_filename, table_response
 from core.http import AuthenticatedHtmxHttpRequest, AuthenticatedHttpRequest, HtmxHttpRequest
 from core.ratelimit import allow
+from core.tables import StagedUpload
 from core.text import stems_of
 from ideas import exports
 from ideas.forms import (
@@ -450,8 +448,7 @@ def merge(request: AuthenticatedHtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "ideas/merge_form.html", context)
 
 
-def _import_path(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.bin"
+IDEA_UPLOAD = StagedUpload("idea")
 
 
 @login_required
@@ -459,18 +456,16 @@ def idea_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview with every error by line → import all rows or none."""
     require(can_moderate(request.user))
     if request.method == "POST" and request.POST.get("action") == "import":
-        token = request.session.get("idea_import", "")
-        path = _import_path(token) if token.isalnum() else None
-        if path is None or not path.exists():
+        data = IDEA_UPLOAD.read(request.session)
+        if data is None:
             messages.error(request, _("The uploaded file is no longer available. Please upload it again."))
             return redirect("ideas:import")
-        parsed = parse_ideas(path.read_bytes())
+        parsed = parse_ideas(data)
         if not parsed.ok:
             return render(request, "ideas/import.html", {"form": ImportForm(), "result": parsed})
         ideas = ideas_import(result=parsed, by=request.user)
         ideas_embed_later(ideas)
-        path.unlink(missing_ok=True)
-        del request.session["idea_import"]
+        IDEA_UPLOAD.discard(request.session)
         messages.success(request, _("%(count)d ideas were imported.") % {"count": len(ideas)})
         return redirect("ideas:list")
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -479,8 +474,5 @@ def idea_import(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data["file"].read()
         result = parse_ideas(data)
         if result.ok:
-            token = secrets.token_hex(16)
-            _import_path(token).parent.mkdir(parents=True, exist_ok=True)
-            _import_path(token).write_bytes(data)
-            request.session["idea_import"] = token
+            IDEA_UPLOAD.keep(request.session, data)
     return render(request, "ideas/import.html", {"form": form, "result": result})
